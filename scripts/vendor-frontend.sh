@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Refresh the vendored front-end files under static/vendor/ from the npm registry,
+# by package name at pinned versions, with their licence files. Run by hand when
+# upgrading; the results are committed so the site needs no build step.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+HTMX_VERSION=2.0.11
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+fetch() {  # package version → unpacked into $work/<package>
+  local name=$1 version=$2
+  (cd "$work" && npm pack --silent "$name@$version" >/dev/null)
+  mkdir -p "$work/$name"
+  tar -xzf "$work"/"${name//\//-}"-"$version".tgz -C "$work/$name" --strip-components=1
+}
+
+fetch htmx.org "$HTMX_VERSION"
+mkdir -p static/vendor/htmx
+cp "$work/htmx.org/dist/htmx.min.js" static/vendor/htmx/htmx.min.js
+cp "$work/htmx.org/LICENSE" static/vendor/htmx/LICENSE
+echo "htmx.org $HTMX_VERSION" > static/vendor/htmx/VERSION
+
+echo "vendored: htmx $HTMX_VERSION"

@@ -1,0 +1,82 @@
+"""Quorum: the application factory."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from webapp.config import PROJECT_ROOT, build_config
+
+
+def create_app(config_overrides: dict[str, Any] | None = None) -> Flask:
+    """Build a configured Quorum app: config, extensions, blueprints, CLI."""
+    instance_path = Path(
+        (config_overrides or {}).get("INSTANCE_PATH") or PROJECT_ROOT / "instance"
+    ).resolve()
+    instance_path.mkdir(parents=True, exist_ok=True)
+    app = Flask(
+        __name__,
+        instance_path=str(instance_path),
+        template_folder=str(PROJECT_ROOT / "templates"),
+        static_folder=str(PROJECT_ROOT / "static"),
+    )
+    app.config.update(build_config(instance_path, config_overrides))
+
+    if app.config["PROXY_FIX_HOPS"]:
+        hops = app.config["PROXY_FIX_HOPS"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+
+    _init_extensions(app)
+    _register_blueprints(app)
+
+    from webapp import cli, errors, i18n, security, templating
+
+    i18n.init_app(app)
+    security.init_app(app)
+    templating.init_app(app)
+    errors.init_app(app)
+    cli.init_app(app)
+    return app
+
+
+def _init_extensions(app: Flask) -> None:
+    from webapp import models  # noqa: F401  (registers every table on the metadata)
+    from webapp.auth.loader import init_login
+    from webapp.extensions import cache, csrf, db, limiter, migrate
+
+    db.init_app(app)
+    migrate.init_app(
+        app, db, directory=str(PROJECT_ROOT / "migrations"), compare_type=True, render_as_batch=True
+    )
+    csrf.init_app(app)
+    cache.init_app(app)
+    limiter.init_app(app)
+    init_login(app)
+
+
+def _register_blueprints(app: Flask) -> None:
+    from webapp.auth import bp as auth_bp
+    from webapp.feeds import bp as feeds_bp
+    from webapp.meta import bp as meta_bp
+
+    app.register_blueprint(meta_bp)
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(feeds_bp)
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_pragmas(dbapi_connection, connection_record) -> None:
+    """SQLite enforces foreign keys only when asked, per connection; WAL lets readers
+    and one writer work at once; busy_timeout waits for a lock instead of failing."""
+    if type(dbapi_connection).__module__ != "sqlite3":
+        return
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.close()

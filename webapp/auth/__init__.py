@@ -1,0 +1,7 @@
+"""Accounts: registration, sign in and out, password changes."""
+
+from flask import Blueprint
+
+bp = Blueprint("auth", __name__)
+
+from webapp.auth import views  # noqa: E402,F401  (routes register on import)

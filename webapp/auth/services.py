@@ -1,0 +1,77 @@
+"""Writes for accounts. Services raise domain errors; views turn them into messages."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.exc import IntegrityError
+
+from webapp.auth import queries
+from webapp.auth.passwords import hash_password, password_matches, password_problem
+from webapp.extensions import db
+from webapp.models import Profile, User, utc_now
+
+# Compared against when the account does not exist, so that a missing account costs
+# the same time as a wrong password and response times do not reveal who is registered.
+_DUMMY_HASH: str | None = None
+
+
+class AccountError(Exception):
+    """A rule about accounts was broken; `field` names the form field to blame."""
+
+    def __init__(self, message, field: str | None = None):
+        super().__init__(str(message))
+        self.message = message
+        self.field = field
+
+
+def register_user(email: str, username: str, password: str) -> User:
+    """Create a user and their profile in one transaction."""
+    email = queries.normalize_email(email)
+    username = username.strip()
+    problem = password_problem(password, username=username, email=email)
+    if problem:
+        raise AccountError(problem, "password")
+    user = User(email=email, password_hash=hash_password(password))
+    user.profile = Profile(username=username)
+    db.session.add(user)
+    try:
+        db.session.commit()
+    except IntegrityError:
+        # Two sign-ups raced for the same name: say which one lost, not a 500.
+        db.session.rollback()
+        if queries.email_taken(email):
+            raise AccountError(
+                _l("An account with this email address already exists."), "email"
+            ) from None
+        raise AccountError(_l("This username is taken. Try another."), "username") from None
+    return user
+
+
+def authenticate(identifier: str, password: str) -> User | None:
+    """The user these credentials belong to, or None. Records the sign-in time."""
+    global _DUMMY_HASH
+    user = queries.user_by_identifier(identifier)
+    if user is None:
+        _DUMMY_HASH = _DUMMY_HASH or hash_password("not a real password")
+        password_matches(_DUMMY_HASH, password)
+        return None
+    if not password_matches(user.password_hash, password):
+        return None
+    return user
+
+
+def record_login(user: User) -> None:
+    user.last_login_at = utc_now()
+    db.session.commit()
+
+
+def change_password(user: User, current_password: str, new_password: str) -> None:
+    """Set a new password and sign out every other session of this user."""
+    if not password_matches(user.password_hash, current_password):
+        raise AccountError(_l("Your current password is not correct."), "current_password")
+    problem = password_problem(new_password, username=user.profile.username, email=user.email)
+    if problem:
+        raise AccountError(problem, "new_password")
+    user.password_hash = hash_password(new_password)
+    user.session_epoch += 1
+    db.session.commit()

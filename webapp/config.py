@@ -1,0 +1,150 @@
+"""Configuration: defaults, then the environment (and `.env`), then explicit overrides.
+
+Configuration is read only inside `create_app`, never at import time, so tests and
+commands can build differently configured apps in one process.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from dotenv import load_dotenv
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEVELOPMENT = "development"
+PRODUCTION = "production"
+
+
+class ConfigurationError(RuntimeError):
+    """The app cannot start with the configuration it was given."""
+
+
+class DefaultConfig:
+    """Settings that hold unless the environment or an override says otherwise."""
+
+    QUORUM_ENV = DEVELOPMENT
+    SITE_NAME = "Quorum"
+    LANGUAGES = ["en"]
+    BABEL_DEFAULT_LOCALE = "en"
+    BABEL_DEFAULT_TIMEZONE = "UTC"
+    BABEL_TRANSLATION_DIRECTORIES = str(PROJECT_ROOT / "translations")
+
+    SQLALCHEMY_TRACK_MODIFICATIONS = False
+    SQLALCHEMY_ENGINE_OPTIONS: dict[str, Any] = {"pool_pre_ping": True}
+
+    CACHE_TYPE = "SimpleCache"
+    CACHE_DEFAULT_TIMEOUT = 300
+    CACHE_KEY_PREFIX = "quorum:"
+
+    RATELIMIT_ENABLED = True
+    RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_HEADERS_ENABLED = True
+    LOGIN_RATE_LIMIT = "10 per minute;60 per hour"
+    REGISTER_RATE_LIMIT = "5 per minute;20 per hour"
+
+    PASSWORD_HASH_METHOD = "scrypt"
+    MAX_CONTENT_LENGTH = 8 * 1024 * 1024
+    WTF_CSRF_TIME_LIMIT = 8 * 3600
+
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = False
+    PERMANENT_SESSION_LIFETIME = timedelta(days=14)
+    REMEMBER_COOKIE_DURATION = timedelta(days=30)
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_SECURE = False
+
+    PROXY_FIX_HOPS = 0
+
+
+# Environment variables the app reads, with the type each is parsed as.
+ENVIRONMENT_SETTINGS: dict[str, type] = {
+    "QUORUM_ENV": str,
+    "SECRET_KEY": str,
+    "DATABASE_URL": str,
+    "REDIS_URL": str,
+    "SITE_NAME": str,
+    "LOGIN_RATE_LIMIT": str,
+    "REGISTER_RATE_LIMIT": str,
+    "RATELIMIT_ENABLED": bool,
+    "PROXY_FIX_HOPS": int,
+    "MAX_CONTENT_LENGTH": int,
+}
+
+
+def _parse(value: str, kind: type) -> Any:
+    if kind is bool:
+        return value.strip().lower() in {"1", "true", "yes", "on"}
+    if kind is int:
+        return int(value)
+    return value
+
+
+def normalize_database_url(url: str) -> str:
+    """Accept the `postgres://` and `postgresql://` forms hosts hand out; use psycopg 3."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+def development_secret(instance_path: Path) -> str:
+    """Return the development secret kept in `instance/`, creating it on first run."""
+    secret_file = instance_path / "secret_key"
+    if secret_file.exists():
+        return secret_file.read_text().strip()
+    secret = secrets.token_hex(32)
+    secret_file.write_text(secret)
+    secret_file.chmod(0o600)
+    return secret
+
+
+def build_config(instance_path: Path, overrides: dict[str, Any] | None) -> dict[str, Any]:
+    """Combine defaults, environment and overrides into one dict for `app.config`."""
+    load_dotenv(PROJECT_ROOT / ".env", override=False)
+    config = {key: getattr(DefaultConfig, key) for key in dir(DefaultConfig) if key.isupper()}
+    for name, kind in ENVIRONMENT_SETTINGS.items():
+        raw = os.environ.get(name)
+        if raw not in (None, ""):
+            config[name] = _parse(raw, kind)
+    config.update(overrides or {})
+
+    if config["QUORUM_ENV"] not in (DEVELOPMENT, PRODUCTION):
+        raise ConfigurationError(
+            f"QUORUM_ENV must be '{DEVELOPMENT}' or '{PRODUCTION}', not {config['QUORUM_ENV']!r}."
+        )
+    production = config["QUORUM_ENV"] == PRODUCTION
+
+    if not config.get("SECRET_KEY"):
+        if production:
+            raise ConfigurationError(
+                "SECRET_KEY is not set: production needs a long random secret, e.g. "
+                "SECRET_KEY=$(python -c 'import secrets; print(secrets.token_hex(32))')."
+            )
+        config["SECRET_KEY"] = development_secret(instance_path)
+    elif production and len(config["SECRET_KEY"]) < 32:
+        raise ConfigurationError("SECRET_KEY is too short for production: use 32+ random chars.")
+
+    database_url = config.pop("DATABASE_URL", None) or config.get("SQLALCHEMY_DATABASE_URI")
+    if not database_url:
+        database_url = f"sqlite:///{instance_path / 'quorum.db'}"
+    config["SQLALCHEMY_DATABASE_URI"] = normalize_database_url(database_url)
+
+    redis_url = config.get("REDIS_URL")
+    if redis_url:
+        config.setdefault("CACHE_TYPE", "RedisCache")
+        if config["CACHE_TYPE"] == "SimpleCache":
+            config["CACHE_TYPE"] = "RedisCache"
+        config.setdefault("CACHE_REDIS_URL", redis_url)
+        if config["RATELIMIT_STORAGE_URI"] == "memory://":
+            config["RATELIMIT_STORAGE_URI"] = redis_url
+
+    if production:
+        config["SESSION_COOKIE_SECURE"] = True
+        config["REMEMBER_COOKIE_SECURE"] = True
+    return config

@@ -1,0 +1,64 @@
+"""Localized error pages that keep the site's chrome."""
+
+from __future__ import annotations
+
+from flask import Flask, render_template
+from flask_babel import lazy_gettext as _l
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from webapp.extensions import db
+
+ERROR_TEXTS = {
+    400: (_l("Bad request"), _l("The request could not be understood. Please try again.")),
+    403: (_l("Not allowed"), _l("You do not have permission to do that.")),
+    404: (_l("Page not found"), _l("There is nothing here. The link may be old or mistyped.")),
+    405: (_l("Not allowed here"), _l("This address does not accept that kind of request.")),
+    413: (_l("Too large"), _l("What you sent is larger than this site accepts.")),
+    429: (
+        _l("Slow down"),
+        _l("You have tried that too often. Please wait a little and try again."),
+    ),
+    500: (
+        _l("Something went wrong"),
+        _l("An unexpected error happened on our side. It has been logged; please try again."),
+    ),
+}
+
+
+def render_error(code: int, message=None):
+    title, default_message = ERROR_TEXTS.get(code, ERROR_TEXTS[500])
+    body = render_template(
+        "errors/error.html", code=code, title=title, message=message or default_message
+    )
+    return body, code
+
+
+def handle_http_error(error: HTTPException):
+    response = render_error(error.code or 500)
+    if error.code == 405 and error.valid_methods:
+        return (*response, {"Allow": ", ".join(error.valid_methods)})
+    return response
+
+
+def handle_csrf_error(error: CSRFError):
+    return render_error(
+        400,
+        _l(
+            "This form had expired or was sent from another page, so nothing was saved. "
+            "Please go back, reload the page and try again."
+        ),
+    )
+
+
+def handle_server_error(error: Exception):
+    db.session.rollback()
+    return render_error(500)
+
+
+def init_app(app: Flask) -> None:
+    app.register_error_handler(CSRFError, handle_csrf_error)
+    for code in ERROR_TEXTS:
+        if code != 500:
+            app.register_error_handler(code, handle_http_error)
+    app.register_error_handler(InternalServerError, handle_server_error)

@@ -1,0 +1,15 @@
+"""Feed pages."""
+
+from __future__ import annotations
+
+from flask import request
+
+from webapp.feeds import bp, queries
+from webapp.htmx import render_page_or_partial
+
+
+@bp.route("/")
+def home():
+    """The newest posts across Quorum; htmx asks for the next page as a fragment."""
+    page = queries.newest_posts(request.args.get("cursor"))
+    return render_page_or_partial("feeds/home.html", "feeds/_feed_page.html", page=page)

@@ -1,0 +1,115 @@
+"""Locale and time-zone selection, and the format helpers templates use.
+
+Locale: the signed-in user's setting, else the guest's cookie, else the best
+Accept-Language match among the shipped catalogs, else the default (English).
+Time zone: the user's setting, else the browser's (a cookie), else UTC.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from zoneinfo import available_timezones
+
+from babel import Locale
+from babel.numbers import format_compact_decimal
+from flask import Flask, current_app, request
+from flask_babel import format_datetime, format_decimal, format_timedelta
+from flask_babel import get_locale as babel_get_locale
+from flask_login import current_user
+
+from webapp.extensions import babel
+
+LANGUAGE_COOKIE = "lang"
+TIMEZONE_COOKIE = "tz"
+COOKIE_MAX_AGE = 365 * 24 * 3600
+
+
+def supported_locales() -> list[str]:
+    return list(current_app.config["LANGUAGES"])
+
+
+def normalize_locale(value: str | None) -> str | None:
+    """The shipped locale named by `value` (any case, `-` or `_`), or None."""
+    if not value or len(value) > 16:
+        return None
+    wanted = value.strip().replace("-", "_").lower()
+    for code in supported_locales():
+        if code.lower() == wanted:
+            return code
+    return None
+
+
+def select_locale() -> str:
+    if current_user.is_authenticated and (chosen := normalize_locale(current_user.locale)):
+        return chosen
+    if chosen := normalize_locale(request.cookies.get(LANGUAGE_COOKIE)):
+        return chosen
+    try:
+        matched = request.accept_languages.best_match(supported_locales())
+    except ValueError:  # a malformed header never breaks the page
+        matched = None
+    return matched or current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+_ZONES: frozenset[str] | None = None
+
+
+def known_timezones() -> frozenset[str]:
+    global _ZONES
+    if _ZONES is None:
+        _ZONES = frozenset(available_timezones())
+    return _ZONES
+
+
+def normalize_timezone(value: str | None) -> str | None:
+    if value and len(value) <= 64 and value in known_timezones():
+        return value
+    return None
+
+
+def select_timezone() -> str:
+    if current_user.is_authenticated and (zone := normalize_timezone(current_user.timezone)):
+        return zone
+    return normalize_timezone(request.cookies.get(TIMEZONE_COOKIE)) or "UTC"
+
+
+def language_choices() -> list[tuple[str, str]]:
+    """(code, name in its own language) for the language menu."""
+    return [
+        (code, Locale.parse(code).get_display_name(code).capitalize())
+        for code in supported_locales()
+    ]
+
+
+def text_direction() -> str:
+    return Locale.parse(str(babel_get_locale())).text_direction
+
+
+def relative_time(moment: datetime | None) -> str:
+    """'3 hours ago' in the viewer's language."""
+    if moment is None:
+        return ""
+    delta = moment - datetime.now(UTC)
+    return format_timedelta(delta, add_direction=True, threshold=1)
+
+
+def compact_number(value: int | float) -> str:
+    """1.2K, 3,4 M, ۱٫۲ هزار: short numbers in the viewer's locale."""
+    return format_compact_decimal(
+        value, format_type="short", fraction_digits=1, locale=babel_get_locale()
+    )
+
+
+def init_app(app: Flask) -> None:
+    babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
+    app.jinja_env.filters.update(
+        datetime=lambda value, fmt="medium": format_datetime(value, fmt) if value else "",
+        relative=relative_time,
+        number=format_decimal,
+        compact=compact_number,
+    )
+    app.jinja_env.globals.update(
+        language_choices=language_choices,
+        text_direction=text_direction,
+        current_locale=lambda: str(babel_get_locale()),
+    )

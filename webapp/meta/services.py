@@ -1,0 +1,12 @@
+"""Writes for site-wide preferences."""
+
+from __future__ import annotations
+
+from webapp.extensions import db
+from webapp.models import User
+
+
+def save_locale(user: User, locale: str) -> None:
+    """Remember a signed-in user's language choice on their account."""
+    user.locale = locale
+    db.session.commit()

@@ -1,0 +1,32 @@
+"""All models, importable from one place (and all registered on `Base.metadata`)."""
+
+from webapp.models.admin_action import AdminAction
+from webapp.models.base import Base, utc_now
+from webapp.models.comment import Comment, comment_path
+from webapp.models.community import Community, Membership
+from webapp.models.follow import Follow
+from webapp.models.post import Post
+from webapp.models.profile import Profile
+from webapp.models.tag import Tag, post_tags
+from webapp.models.token import ApiToken
+from webapp.models.user import User
+from webapp.models.vote import CommentVote, PostVote
+
+__all__ = [
+    "AdminAction",
+    "ApiToken",
+    "Base",
+    "Comment",
+    "CommentVote",
+    "Community",
+    "Follow",
+    "Membership",
+    "Post",
+    "PostVote",
+    "Profile",
+    "Tag",
+    "User",
+    "comment_path",
+    "post_tags",
+    "utc_now",
+]

@@ -1,0 +1,79 @@
+"""Posts: a title, a cleaned rich-text body, an optional link, in one community."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from webapp.models.base import Base, UTCDateTime, utc_now
+from webapp.models.tag import post_tags
+
+if TYPE_CHECKING:
+    from webapp.models.community import Community
+    from webapp.models.tag import Tag
+    from webapp.models.user import User
+
+TITLE_MAX = 300
+
+
+class Post(Base):
+    """A post. Counters and `hot` are denormalized and changed beside their cause."""
+
+    __tablename__ = "posts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    community_id: Mapped[int] = mapped_column(ForeignKey("communities.id", ondelete="CASCADE"))
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    title: Mapped[str] = mapped_column(String(TITLE_MAX))
+    body_html: Mapped[str] = mapped_column(Text, default="")
+    body_text: Mapped[str] = mapped_column(Text, default="")
+    url: Mapped[str | None] = mapped_column(String(2000))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
+    edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    score: Mapped[int] = mapped_column(Integer, default=0)
+    upvotes: Mapped[int] = mapped_column(Integer, default=0)
+    downvotes: Mapped[int] = mapped_column(Integer, default=0)
+    comment_count: Mapped[int] = mapped_column(Integer, default=0)
+    hot: Mapped[float] = mapped_column(Float, default=0.0)
+    is_pinned: Mapped[bool] = mapped_column(Boolean, default=False)
+    is_locked: Mapped[bool] = mapped_column(Boolean, default=False)
+    removed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    removed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    removal_reason: Mapped[str | None] = mapped_column(String(500))
+    deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    author: Mapped[User | None] = relationship(foreign_keys=[author_id], lazy="raise_on_sql")
+    community: Mapped[Community] = relationship(lazy="raise_on_sql")
+    tags: Mapped[list[Tag]] = relationship(secondary=post_tags, lazy="raise_on_sql")
+
+    __table_args__ = (
+        CheckConstraint("length(title) >= 1", name="title_not_empty"),
+        CheckConstraint("upvotes >= 0 AND downvotes >= 0", name="votes_not_negative"),
+        CheckConstraint("score = upvotes - downvotes", name="score_matches_votes"),
+        CheckConstraint("comment_count >= 0", name="comment_count_not_negative"),
+        # Feed indexes: every sort is keyset-paginated on (sort key, id).
+        Index("ix_posts_hot_id", "hot", "id"),
+        Index("ix_posts_created_at_id", "created_at", "id"),
+        Index("ix_posts_score_id", "score", "id"),
+        Index("ix_posts_community_id_hot_id", "community_id", "hot", "id"),
+        Index("ix_posts_community_id_created_at_id", "community_id", "created_at", "id"),
+        Index("ix_posts_community_id_score_id", "community_id", "score", "id"),
+        Index("ix_posts_author_id_created_at_id", "author_id", "created_at", "id"),
+    )
+
+    @property
+    def is_visible(self) -> bool:
+        """Neither removed by a moderator nor deleted by its author."""
+        return self.removed_at is None and self.deleted_at is None

@@ -1,0 +1,50 @@
+"""Accounts: who may sign in, and their personal settings."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from flask_login import UserMixin
+from sqlalchemy import Boolean, CheckConstraint, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from webapp.models.base import Base, UTCDateTime, utc_now
+
+if TYPE_CHECKING:
+    from webapp.models.profile import Profile
+
+
+class User(UserMixin, Base):
+    """A person who can sign in. Public identity lives on `Profile`."""
+
+    __tablename__ = "users"
+    __table_args__ = (CheckConstraint("email = lower(email)", name="email_lowercase"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    is_admin: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    banned_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    locale: Mapped[str | None] = mapped_column(String(16))
+    timezone: Mapped[str | None] = mapped_column(String(64))
+    # Bumped when the password changes: sessions and remember-me cookies that carry
+    # an older value stop working, so a changed password signs out other devices.
+    session_epoch: Mapped[int] = mapped_column(Integer, default=0)
+
+    # Every page that shows a user shows their username: load it with the user.
+    profile: Mapped[Profile] = relationship(
+        back_populates="user", lazy="joined", uselist=False, cascade="all, delete-orphan"
+    )
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login: banned users cannot sign in
+        return self.banned_at is None
+
+    def get_id(self) -> str:
+        return f"{self.id}:{self.session_epoch}"
+
+    def __repr__(self) -> str:
+        return f"<User {self.id}>"
