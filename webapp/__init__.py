@@ -69,14 +69,28 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(feeds_bp)
 
 
+def _is_sqlite(dbapi_connection) -> bool:
+    return type(dbapi_connection).__module__ == "sqlite3"
+
+
 @event.listens_for(Engine, "connect")
 def _sqlite_pragmas(dbapi_connection, connection_record) -> None:
     """SQLite enforces foreign keys only when asked, per connection; WAL lets readers
     and one writer work at once; busy_timeout waits for a lock instead of failing."""
-    if type(dbapi_connection).__module__ != "sqlite3":
+    if not _is_sqlite(dbapi_connection):
         return
+    # Let SQLAlchemy, not the sqlite3 module, decide where transactions begin, so
+    # that SAVEPOINTs and rollbacks behave as on PostgreSQL (see `_sqlite_begin`).
+    dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA busy_timeout=5000")
     cursor.close()
+
+
+@event.listens_for(Engine, "begin")
+def _sqlite_begin(connection) -> None:
+    """Open a real SQLite transaction where SQLAlchemy begins one."""
+    if connection.dialect.name == "sqlite":
+        connection.exec_driver_sql("BEGIN")
