@@ -126,11 +126,13 @@ def count_statements(app, db_session):
             if not statement.lstrip().upper().startswith(("SAVEPOINT", "RELEASE", "ROLLBACK")):
                 counter.statements.append(statement)
 
-        event.listen(db.engine, "before_cursor_execute", record)
+        with app.app_context():
+            engine = db.engine
+        event.listen(engine, "before_cursor_execute", record)
         try:
             yield counter
         finally:
-            event.remove(db.engine, "before_cursor_execute", record)
+            event.remove(engine, "before_cursor_execute", record)
 
     return counting
 

@@ -7,6 +7,7 @@ import sys
 
 import click
 from flask import Flask
+from flask.cli import with_appcontext
 from sqlalchemy import func, select
 
 from webapp.config import PROJECT_ROOT
@@ -21,6 +22,7 @@ TEMPLATE_POT = TRANSLATIONS / "messages.pot"
 @click.option("--email", prompt=True)
 @click.option("--username", prompt=True)
 @click.password_option()
+@with_appcontext
 def create_admin_command(email: str, username: str, password: str) -> None:
     """Create a site administrator (or promote the existing account with that email)."""
     from webapp.admin_accounts import create_or_promote_admin
@@ -36,6 +38,7 @@ def create_admin_command(email: str, username: str, password: str) -> None:
 
 @click.command("seed-demo")
 @click.option("--if-empty", is_flag=True, help="Do nothing when the database has users.")
+@with_appcontext
 def seed_demo_command(if_empty: bool) -> None:
     """Fill the database with a small, believable demo community."""
     from webapp.demo import seed_demo

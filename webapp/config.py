@@ -60,6 +60,7 @@ class DefaultConfig:
     REMEMBER_COOKIE_SECURE = False
 
     PROXY_FIX_HOPS = 0
+    FEED_PAGE_SIZE = 25
 
 
 # Environment variables the app reads, with the type each is parsed as.

@@ -12,7 +12,7 @@ from zoneinfo import available_timezones
 
 from babel import Locale
 from babel.numbers import format_compact_decimal
-from flask import Flask, current_app, request
+from flask import Flask, current_app, has_request_context, request
 from flask_babel import format_datetime, format_decimal, format_timedelta
 from flask_babel import get_locale as babel_get_locale
 from flask_login import current_user
@@ -40,6 +40,8 @@ def normalize_locale(value: str | None) -> str | None:
 
 
 def select_locale() -> str:
+    if not has_request_context():  # CLI commands speak the default language
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     if current_user.is_authenticated and (chosen := normalize_locale(current_user.locale)):
         return chosen
     if chosen := normalize_locale(request.cookies.get(LANGUAGE_COOKIE)):
@@ -68,6 +70,8 @@ def normalize_timezone(value: str | None) -> str | None:
 
 
 def select_timezone() -> str:
+    if not has_request_context():
+        return "UTC"
     if current_user.is_authenticated and (zone := normalize_timezone(current_user.timezone)):
         return zone
     return normalize_timezone(request.cookies.get(TIMEZONE_COOKIE)) or "UTC"

@@ -12,16 +12,13 @@ from webapp.extensions import db
 from webapp.models import Post, User
 from webapp.pagination import decode_cursor, encode_cursor
 
-PAGE_SIZE = 25
-
-
 @dataclass
 class FeedPage:
     posts: list[Post]
     next_cursor: str | None
 
 
-def newest_posts(cursor: str | None, page_size: int = PAGE_SIZE) -> FeedPage:
+def newest_posts(cursor: str | None, page_size: int) -> FeedPage:
     """Visible posts, newest first, keyset-paginated on (created_at, id)."""
     statement = (
         select(Post)

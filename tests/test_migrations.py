@@ -1,0 +1,53 @@
+"""One Alembic history that builds, checks and removes the schema on both engines,
+through the same `flask db` commands operators run."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+from sqlalchemy import create_engine, inspect
+
+from tests.support.databases import fresh_database
+from webapp.config import PROJECT_ROOT
+from webapp.models import Base
+
+
+def flask(database_url: str, *args: str) -> subprocess.CompletedProcess:
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "SECRET_KEY": "migration-test-secret-0123456789abcdef",
+        "QUORUM_ENV": "development",
+    }
+    return subprocess.run(
+        [sys.executable, "-m", "flask", "--app", "wsgi", *args],
+        cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=120,
+    )
+
+
+def table_names(database_url: str) -> set[str]:
+    engine = create_engine(database_url)
+    try:
+        return set(inspect(engine).get_table_names())
+    finally:
+        engine.dispose()
+
+
+def test_upgrade_check_and_downgrade_on_an_empty_database(tmp_path):
+    with fresh_database(tmp_path, "migrations") as database_url:
+        upgraded = flask(database_url, "db", "upgrade")
+        assert upgraded.returncode == 0, upgraded.stderr
+        assert table_names(database_url) == set(Base.metadata.tables) | {"alembic_version"}
+
+        checked = flask(database_url, "db", "check")
+        assert checked.returncode == 0, checked.stdout + checked.stderr
+        assert "No new upgrade operations detected" in checked.stdout + checked.stderr
+
+        downgraded = flask(database_url, "db", "downgrade", "base")
+        assert downgraded.returncode == 0, downgraded.stderr
+        assert table_names(database_url) == {"alembic_version"}
+
+        again = flask(database_url, "db", "upgrade")
+        assert again.returncode == 0, again.stderr
