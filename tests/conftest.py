@@ -186,3 +186,13 @@ def pytest_report_header(config):
     engine = "PostgreSQL" if is_postgres() else "SQLite"
     cache_kind = "Redis" if os.environ.get("TEST_REDIS_URL") else "SimpleCache"
     return f"quorum: database={engine}, cache={cache_kind}"
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """Under CI a skipped browser test is a failure: CI must prove the journeys run."""
+    outcome = yield
+    report = outcome.get_result()
+    if os.environ.get("CI") and report.skipped and item.get_closest_marker("browser"):
+        report.outcome = "failed"
+        report.longrepr = f"browser test skipped under CI: {report.longrepr}"

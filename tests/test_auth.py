@@ -84,8 +84,12 @@ def test_register_rejects_bad_input_with_a_clear_message(client, fields, message
 def test_post_without_csrf_token_is_refused(client):
     response = client.post(
         "/auth/register",
-        data={"email": "a@example.org", "username": "abc", "password": TEST_PASSWORD,
-              "password_confirm": TEST_PASSWORD},
+        data={
+            "email": "a@example.org",
+            "username": "abc",
+            "password": TEST_PASSWORD,
+            "password_confirm": TEST_PASSWORD,
+        },
     )
     assert response.status_code == 400
     assert "nothing was saved" in response.get_data(as_text=True)
@@ -165,8 +169,12 @@ def test_protected_page_sends_guest_to_login_and_back(client, auth, make_user):
     next_value = re.search(r'name="next" type="hidden" value="([^"]*)"', login_page).group(1)
     response = client.post(
         "/auth/login",
-        data={"identifier": "bob", "password": TEST_PASSWORD, "next": next_value,
-              "csrf_token": token},
+        data={
+            "identifier": "bob",
+            "password": TEST_PASSWORD,
+            "next": next_value,
+            "csrf_token": token,
+        },
     )
     assert response.headers["Location"] == "/settings/account"
 

@@ -19,9 +19,7 @@ def test_seed_demo_fills_an_empty_database_with_consistent_counts(runner):
     assert count(User) >= 5 and count(Community) >= 4 and count(Post) >= 30
     assert count(Comment) > 10
     for community in db.session.scalars(select(Community)):
-        posts = db.session.scalar(
-            select(func.count()).where(Post.community_id == community.id)
-        )
+        posts = db.session.scalar(select(func.count()).where(Post.community_id == community.id))
         assert community.post_count == posts
     for post in db.session.scalars(select(Post)):
         votes = db.session.scalar(
@@ -51,8 +49,15 @@ def test_demo_users_can_sign_in(runner, auth, client):
 
 def test_create_admin_creates_or_promotes(runner, make_user):
     result = runner.invoke(
-        args=["create-admin", "--email", "root@example.org", "--username", "root_admin",
-              "--password", "a long admin passphrase"],
+        args=[
+            "create-admin",
+            "--email",
+            "root@example.org",
+            "--username",
+            "root_admin",
+            "--password",
+            "a long admin passphrase",
+        ],
     )
     assert result.exit_code == 0, result.output
     admin = db.session.scalar(select(User).where(User.email == "root@example.org"))
@@ -60,8 +65,15 @@ def test_create_admin_creates_or_promotes(runner, make_user):
 
     make_user("bob")
     result = runner.invoke(
-        args=["create-admin", "--email", "BOB@example.org", "--username", "ignored",
-              "--password", "irrelevant passphrase"],
+        args=[
+            "create-admin",
+            "--email",
+            "BOB@example.org",
+            "--username",
+            "ignored",
+            "--password",
+            "irrelevant passphrase",
+        ],
     )
     assert result.exit_code == 0 and "Promoted" in result.output
     assert db.session.scalar(select(User.is_admin).where(User.email == "bob@example.org"))
@@ -69,8 +81,15 @@ def test_create_admin_creates_or_promotes(runner, make_user):
 
 def test_create_admin_rejects_a_weak_password(runner):
     result = runner.invoke(
-        args=["create-admin", "--email", "x@example.org", "--username", "xadmin",
-              "--password", "short"],
+        args=[
+            "create-admin",
+            "--email",
+            "x@example.org",
+            "--username",
+            "xadmin",
+            "--password",
+            "short",
+        ],
     )
     assert result.exit_code != 0 and "at least 10 characters" in result.output
     assert count(User) == 0

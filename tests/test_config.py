@@ -83,7 +83,11 @@ def test_app_finds_its_templates_from_any_working_directory(tmp_path):
     )
     env = {**os.environ, "PYTHONPATH": str(PROJECT_ROOT)}
     result = subprocess.run(
-        [sys.executable, "-c", script], cwd=tmp_path, env=env, capture_output=True, text=True,
+        [sys.executable, "-c", script],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
         timeout=60,
     )
     assert result.stdout.split() == ["200", "404", "True"], result.stderr

@@ -33,16 +33,18 @@ def add_user(username: str, email: str | None = None) -> User:
 
 
 def add_community(owner: User, name: str = "books") -> Community:
-    community = Community(name=name, title=name.title(), creator_id=owner.id, member_count=0,
-                          post_count=0)
+    community = Community(
+        name=name, title=name.title(), creator_id=owner.id, member_count=0, post_count=0
+    )
     db.session.add(community)
     db.session.flush()
     return community
 
 
 def add_post(author: User, community: Community, title: str = "Hello") -> Post:
-    post = Post(community_id=community.id, author_id=author.id, title=title, upvotes=0,
-                downvotes=0, score=0)
+    post = Post(
+        community_id=community.id, author_id=author.id, title=title, upvotes=0, downvotes=0, score=0
+    )
     db.session.add(post)
     db.session.flush()
     return post
@@ -144,8 +146,14 @@ def test_reply_must_belong_to_the_same_post(db_session):
 
     def reply_across_posts():
         db.session.add(
-            Comment(post_id=second.id, author_id=alice.id, parent_id=parent.id, depth=1,
-                    upvotes=0, downvotes=0)
+            Comment(
+                post_id=second.id,
+                author_id=alice.id,
+                parent_id=parent.id,
+                depth=1,
+                upvotes=0,
+                downvotes=0,
+            )
         )
 
     expect_refused(reply_across_posts)

@@ -37,7 +37,7 @@ def test_no_page_has_an_inline_script_or_style(client, path):
 
 def test_htmx_is_vendored_and_configured_without_eval(client):
     html = client.get("/").get_data(as_text=True)
-    assert '/static/vendor/htmx/htmx.min.js' in html
+    assert "/static/vendor/htmx/htmx.min.js" in html
     assert '"allowEval": false' in html and '"includeIndicatorStyles": false' in html
     assert client.get("/static/vendor/htmx/htmx.min.js").status_code == 200
     assert 'hx-headers=\'{"X-CSRFToken": "' in html
@@ -169,8 +169,9 @@ def test_home_feed_costs_the_same_statements_for_5_or_25_posts(
     assert full_page.count == small_page.count <= 3, full_page.statements
 
 
-def test_signed_in_page_loads_user_and_profile_in_one_statement(client, auth, make_user,
-                                                                 count_statements):
+def test_signed_in_page_loads_user_and_profile_in_one_statement(
+    client, auth, make_user, count_statements
+):
     make_user("bob")
     auth.login("bob")
     with count_statements() as counter:

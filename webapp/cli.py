@@ -69,8 +69,19 @@ def _pybabel(*args: str) -> None:
 def extract() -> None:
     """Collect every marked string into translations/messages.pot."""
     _pybabel(
-        "extract", "-q", "-F", str(BABEL_CONFIG), "-k", "_l", "-k", "lazy_gettext",
-        "--no-location", "--sort-output", "-o", str(TEMPLATE_POT), ".",
+        "extract",
+        "-q",
+        "-F",
+        str(BABEL_CONFIG),
+        "-k",
+        "_l",
+        "-k",
+        "lazy_gettext",
+        "--no-location",
+        "--sort-output",
+        "-o",
+        str(TEMPLATE_POT),
+        ".",
     )
 
 
@@ -86,7 +97,9 @@ def init(language: str) -> None:
 def update() -> None:
     """Merge new and changed strings into every catalog."""
     extract.callback()
-    _pybabel("update", "-q", "-i", str(TEMPLATE_POT), "-d", str(TRANSLATIONS), "--no-fuzzy-matching")
+    _pybabel(
+        "update", "-q", "-i", str(TEMPLATE_POT), "-d", str(TRANSLATIONS), "--no-fuzzy-matching"
+    )
 
 
 @translate_group.command("compile")

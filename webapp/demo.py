@@ -42,41 +42,108 @@ PEOPLE = [
 ]
 
 COMMUNITIES = [
-    ("books", "Books & Reading", "What we are reading, what we loved, what we gave up on.",
-     "Be kind about other people's taste. Mark spoilers.", "alice"),
-    ("cooking", "Home Cooking", "Recipes, techniques and kitchen disasters.",
-     "Share the recipe if you post the photo.", "bob"),
-    ("selfhosted", "Self-hosting", "Running your own services at home or on a small server.",
-     "No piracy. Say what hardware you use.", "carmen"),
-    ("astronomy", "Amateur Astronomy", "Telescopes, star parties and clear-sky reports.",
-     "Credit your photos.", "dmitri"),
+    (
+        "books",
+        "Books & Reading",
+        "What we are reading, what we loved, what we gave up on.",
+        "Be kind about other people's taste. Mark spoilers.",
+        "alice",
+    ),
+    (
+        "cooking",
+        "Home Cooking",
+        "Recipes, techniques and kitchen disasters.",
+        "Share the recipe if you post the photo.",
+        "bob",
+    ),
+    (
+        "selfhosted",
+        "Self-hosting",
+        "Running your own services at home or on a small server.",
+        "No piracy. Say what hardware you use.",
+        "carmen",
+    ),
+    (
+        "astronomy",
+        "Amateur Astronomy",
+        "Telescopes, star parties and clear-sky reports.",
+        "Credit your photos.",
+        "dmitri",
+    ),
 ]
 
 POSTS = [
-    ("books", "alice", "What book made you fall in love with reading again?",
-     ["<p>After a long slump, <strong>The Left Hand of Darkness</strong> pulled me back in. "
-      "What did it for you?</p>"], ["recommendations", "sci-fi"]),
-    ("books", "farid", "Reading in translation: which translators do you trust?",
-     ["<p>I read mostly in translation and the translator matters as much as the author.</p>",
-      "<ul><li>Edith Grossman (Spanish)</li><li>Ann Goldstein (Italian)</li></ul>"],
-     ["translation"]),
-    ("cooking", "bob", "Sourdough starter revived after three months in the fridge",
-     ["<p>Fed it <em>twice a day</em> for three days and it doubled again. Do not give up on "
-      "a neglected starter!</p>"], ["bread", "sourdough"]),
-    ("cooking", "emma_k", "Balcony herbs: what survives a windy fourth floor?",
-     ["<p>Rosemary and thyme are thriving; basil gave up in a week.</p>"], ["gardening", "herbs"]),
-    ("selfhosted", "carmen", "My setup: one small box, PostgreSQL, Redis, nginx",
-     ["<p>A fanless mini PC runs everything. Backups go to a second disk nightly.</p>",
-      "<ol><li>nginx in front</li><li>gunicorn workers</li><li>PostgreSQL 15</li></ol>"],
-     ["homelab", "postgresql"]),
-    ("selfhosted", "dmitri", "Is it worth running your own mail server in 2026?",
-     ["<p>Deliverability horror stories welcome.</p>"], ["email"]),
-    ("astronomy", "dmitri", "Saturn's rings through a 130 mm reflector",
-     ["<p>Clear sky last night. The Cassini division was visible at 150×.</p>"],
-     ["planets", "observing"]),
-    ("astronomy", "alice", "First time seeing the Andromeda galaxy with my own eyes",
-     ["<p>Just binoculars, a dark field and patience. A faint smudge, but <em>what</em> a "
-      "smudge.</p>"], ["observing", "beginners"]),
+    (
+        "books",
+        "alice",
+        "What book made you fall in love with reading again?",
+        [
+            "<p>After a long slump, <strong>The Left Hand of Darkness</strong> pulled me back in. "
+            "What did it for you?</p>"
+        ],
+        ["recommendations", "sci-fi"],
+    ),
+    (
+        "books",
+        "farid",
+        "Reading in translation: which translators do you trust?",
+        [
+            "<p>I read mostly in translation and the translator matters as much as the author.</p>",
+            "<ul><li>Edith Grossman (Spanish)</li><li>Ann Goldstein (Italian)</li></ul>",
+        ],
+        ["translation"],
+    ),
+    (
+        "cooking",
+        "bob",
+        "Sourdough starter revived after three months in the fridge",
+        [
+            "<p>Fed it <em>twice a day</em> for three days and it doubled again. Do not give up on "
+            "a neglected starter!</p>"
+        ],
+        ["bread", "sourdough"],
+    ),
+    (
+        "cooking",
+        "emma_k",
+        "Balcony herbs: what survives a windy fourth floor?",
+        ["<p>Rosemary and thyme are thriving; basil gave up in a week.</p>"],
+        ["gardening", "herbs"],
+    ),
+    (
+        "selfhosted",
+        "carmen",
+        "My setup: one small box, PostgreSQL, Redis, nginx",
+        [
+            "<p>A fanless mini PC runs everything. Backups go to a second disk nightly.</p>",
+            "<ol><li>nginx in front</li><li>gunicorn workers</li><li>PostgreSQL 15</li></ol>",
+        ],
+        ["homelab", "postgresql"],
+    ),
+    (
+        "selfhosted",
+        "dmitri",
+        "Is it worth running your own mail server in 2026?",
+        ["<p>Deliverability horror stories welcome.</p>"],
+        ["email"],
+    ),
+    (
+        "astronomy",
+        "dmitri",
+        "Saturn's rings through a 130 mm reflector",
+        ["<p>Clear sky last night. The Cassini division was visible at 150×.</p>"],
+        ["planets", "observing"],
+    ),
+    (
+        "astronomy",
+        "alice",
+        "First time seeing the Andromeda galaxy with my own eyes",
+        [
+            "<p>Just binoculars, a dark field and patience. A faint smudge, but <em>what</em> a "
+            "smudge.</p>"
+        ],
+        ["observing", "beginners"],
+    ),
 ]
 
 TOPICS = [
@@ -162,8 +229,9 @@ def seed_demo(extra_posts: int = 40) -> dict[str, int]:
     for n in range(1, extra_posts + 1):
         community_name, topic_tags, title = TOPICS[n % len(TOPICS)]
         body = [f"<p>{escape(title.format(n=n))}. Notes and thoughts from the community.</p>"]
-        specs.append((community_name, usernames[n % len(usernames)], title.format(n=n), body,
-                      topic_tags))
+        specs.append(
+            (community_name, usernames[n % len(usernames)], title.format(n=n), body, topic_tags)
+        )
 
     posts: list[Post] = []
     for index, (community_name, author, title, body_parts, tag_names) in enumerate(specs):
@@ -189,7 +257,7 @@ def seed_demo(extra_posts: int = 40) -> dict[str, int]:
 
     post_vote_count = 0
     for post in posts:
-        for username, user in users.items():
+        for user in users.values():
             if user.id == post.author_id or rng.random() < 0.35:
                 continue
             value = 1 if rng.random() < 0.85 else -1

@@ -22,7 +22,10 @@ class RegistrationForm(FlaskForm):
         validators=[
             DataRequired(_l("Enter your email address.")),
             Length(max=254, message=_l("An email address has at most 254 characters.")),
-            Email(_l("Enter a valid email address, like name@example.com."), check_deliverability=False),
+            Email(
+                _l("Enter a valid email address, like name@example.com."),
+                check_deliverability=False,
+            ),
         ],
     )
     username = StringField(

@@ -32,15 +32,19 @@ def register():
     form = RegistrationForm()
     if form.validate_on_submit():
         try:
-            user = services.register_user(
-                form.email.data, form.username.data, form.password.data
-            )
+            user = services.register_user(form.email.data, form.username.data, form.password.data)
         except services.AccountError as error:
             getattr(form, error.field or "email").errors.append(error.message)
         else:
             _start_session(user, remember=False)
-            flash(_("Welcome to %(site)s, %(name)s!", site=current_app.config["SITE_NAME"],
-                    name=user.profile.username), "success")
+            flash(
+                _(
+                    "Welcome to %(site)s, %(name)s!",
+                    site=current_app.config["SITE_NAME"],
+                    name=user.profile.username,
+                ),
+                "success",
+            )
             return redirect(url_for("feeds.home"))
     return render_template("auth/register.html", form=form), 422 if form.errors else 200
 
@@ -94,9 +98,9 @@ def account():
         else:
             remembered = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token")
             # The session epoch changed: sign this device in again, other devices stay out.
-            login_user(current_user._get_current_object(),
-                       remember=remembered in request.cookies)
-            flash(_("Your password has been changed. Other devices have been signed out."),
-                  "success")
+            login_user(current_user._get_current_object(), remember=remembered in request.cookies)
+            flash(
+                _("Your password has been changed. Other devices have been signed out."), "success"
+            )
             return redirect(url_for("auth.account"))
     return render_template("auth/account.html", form=form), 422 if form.errors else 200

@@ -12,6 +12,7 @@ from webapp.extensions import db
 from webapp.models import Post, User
 from webapp.pagination import decode_cursor, encode_cursor
 
+
 @dataclass
 class FeedPage:
     posts: list[Post]

@@ -1,0 +1,58 @@
+# Quorum's everyday commands. `make run` and `make test` work on a clean clone.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app wsgi
+HOST ?= 127.0.0.1
+PORT ?= 5000
+
+.PHONY: run test install install-dev lint format translations translate-update migrate-check clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install -q -e .
+	touch $@
+
+$(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install -q -e '.[dev]'
+	touch $@ $(VENV)/.installed
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+## run: install, migrate, add the demo to an empty database, serve on http://127.0.0.1:5000
+run: install translations
+	$(FLASK) db upgrade
+	$(FLASK) seed-demo --if-empty
+	@echo "Quorum is starting on http://$(HOST):$(PORT)/ (demo sign-in: alice / demo-password-1)"
+	$(FLASK) run --host $(HOST) --port $(PORT)
+
+## test: lint, format check and the whole suite (TEST_DATABASE_URL/TEST_REDIS_URL pick engines)
+test: install-dev translations
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: install-dev
+	$(BIN)/ruff check .
+
+format: install-dev
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+## translations: compile the catalogs (.mo files are built, never committed)
+translations: install
+	$(FLASK) translate compile
+
+translate-update: install
+	$(FLASK) translate update
+
+migrate-check: install
+	$(FLASK) db upgrade
+	$(FLASK) db check
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache
