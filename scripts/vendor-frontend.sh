@@ -6,6 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 HTMX_VERSION=2.0.11
+QUILL_VERSION=2.0.3
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -23,4 +24,14 @@ cp "$work/htmx.org/dist/htmx.min.js" static/vendor/htmx/htmx.min.js
 cp "$work/htmx.org/LICENSE" static/vendor/htmx/LICENSE
 echo "htmx.org $HTMX_VERSION" > static/vendor/htmx/VERSION
 
-echo "vendored: htmx $HTMX_VERSION"
+fetch quill "$QUILL_VERSION"
+mkdir -p static/vendor/quill
+cp "$work/quill/dist/quill.js" static/vendor/quill/quill.js
+cp "$work/quill/dist/quill.snow.css" static/vendor/quill/quill.snow.css
+cp "$work/quill/LICENSE" static/vendor/quill/LICENSE
+# The bundle includes its dependencies; their licences travel with it.
+[ -f "$work/quill/dist/quill.core.js.LICENSE.txt" ] && \
+  cp "$work/quill/dist/quill.core.js.LICENSE.txt" static/vendor/quill/THIRD-PARTY-LICENSES.txt
+echo "quill $QUILL_VERSION" > static/vendor/quill/VERSION
+
+echo "vendored: htmx $HTMX_VERSION, quill $QUILL_VERSION"

@@ -61,12 +61,18 @@ def _init_extensions(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from webapp.auth import bp as auth_bp
+    from webapp.comments import bp as comments_bp
+    from webapp.communities import bp as communities_bp
     from webapp.feeds import bp as feeds_bp
+    from webapp.media import bp as media_bp
     from webapp.meta import bp as meta_bp
+    from webapp.posts import bp as posts_bp
+    from webapp.tags import bp as tags_bp
 
-    app.register_blueprint(meta_bp)
-    app.register_blueprint(auth_bp)
-    app.register_blueprint(feeds_bp)
+    for blueprint in (
+        meta_bp, auth_bp, feeds_bp, communities_bp, posts_bp, comments_bp, tags_bp, media_bp
+    ):
+        app.register_blueprint(blueprint)
 
 
 def _is_sqlite(dbapi_connection) -> bool:

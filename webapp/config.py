@@ -45,6 +45,8 @@ class DefaultConfig:
     RATELIMIT_HEADERS_ENABLED = True
     LOGIN_RATE_LIMIT = "10 per minute;60 per hour"
     REGISTER_RATE_LIMIT = "5 per minute;20 per hour"
+    UPLOAD_RATE_LIMIT = "30 per hour"
+    WRITE_RATE_LIMIT = "30 per minute;300 per hour"
 
     PASSWORD_HASH_METHOD = "scrypt"
     MAX_CONTENT_LENGTH = 8 * 1024 * 1024
@@ -72,6 +74,8 @@ ENVIRONMENT_SETTINGS: dict[str, type] = {
     "SITE_NAME": str,
     "LOGIN_RATE_LIMIT": str,
     "REGISTER_RATE_LIMIT": str,
+    "UPLOAD_RATE_LIMIT": str,
+    "WRITE_RATE_LIMIT": str,
     "RATELIMIT_ENABLED": bool,
     "PROXY_FIX_HOPS": int,
     "MAX_CONTENT_LENGTH": int,

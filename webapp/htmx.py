@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from flask import Response, make_response, render_template, request
+from flask import Response, flash, make_response, redirect, render_template, request, url_for
+from flask_babel import gettext
 
 
 def is_htmx() -> bool:
@@ -21,3 +22,18 @@ def render_page_or_partial(
     response = make_response(render_template(template, **context), status)
     response.vary.add("HX-Request")
     return response
+
+
+def redirect_for_htmx(location: str) -> Response:
+    """A redirect that htmx follows as a full navigation (HX-Redirect), or a plain 303."""
+    if is_htmx():
+        response = make_response("", 204)
+        response.headers["HX-Redirect"] = location
+        return response
+    return redirect(location, code=303)
+
+
+def sign_in_first(come_back_to: str) -> Response:
+    """Send a guest to sign in, then back to `come_back_to`."""
+    flash(gettext("Please sign in to continue."), "info")
+    return redirect_for_htmx(url_for("auth.login", next=come_back_to))

@@ -2,26 +2,19 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime
-
-from sqlalchemy import and_, or_, select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from webapp.extensions import db
-from webapp.models import Post, User
-from webapp.pagination import decode_cursor, encode_cursor
+from webapp.models import Post, User, post_tags
+from webapp.pagination import Page, SortKey, keyset_page
+
+NEWEST = (SortKey(Post.created_at), SortKey(Post.id))
 
 
-@dataclass
-class FeedPage:
-    posts: list[Post]
-    next_cursor: str | None
-
-
-def newest_posts(cursor: str | None, page_size: int) -> FeedPage:
-    """Visible posts, newest first, keyset-paginated on (created_at, id)."""
-    statement = (
+def visible_posts() -> Select:
+    """Posts people may see, with what a post card shows loaded up front."""
+    return (
         select(Post)
         .where(Post.removed_at.is_(None), Post.deleted_at.is_(None))
         .options(
@@ -29,26 +22,36 @@ def newest_posts(cursor: str | None, page_size: int) -> FeedPage:
             joinedload(Post.community),
             selectinload(Post.tags),
         )
-        .order_by(Post.created_at.desc(), Post.id.desc())
-        .limit(page_size + 1)
     )
-    position = decode_cursor(cursor, 2)
-    if position is not None:
-        try:
-            after_time, after_id = datetime.fromisoformat(position[0]), int(position[1])
-        except (TypeError, ValueError):
-            after_time = None
-        if after_time is not None and after_time.tzinfo is not None:
-            statement = statement.where(
-                or_(
-                    Post.created_at < after_time,
-                    and_(Post.created_at == after_time, Post.id < after_id),
-                )
-            )
-    posts = list(db.session.scalars(statement).unique())
-    next_cursor = None
-    if len(posts) > page_size:
-        posts = posts[:page_size]
-        last = posts[-1]
-        next_cursor = encode_cursor(last.created_at.isoformat(), last.id)
-    return FeedPage(posts=posts, next_cursor=next_cursor)
+
+
+def newest_posts(
+    cursor: str | None,
+    page_size: int,
+    *,
+    community_id: int | None = None,
+    tag_id: int | None = None,
+) -> Page[Post]:
+    """Visible posts, newest first, optionally in one community (pinned ones are shown
+    apart there) or with one tag."""
+    statement = visible_posts()
+    if community_id is not None:
+        statement = statement.where(Post.community_id == community_id, Post.is_pinned.is_(False))
+    if tag_id is not None:
+        statement = statement.join(post_tags, post_tags.c.post_id == Post.id).where(
+            post_tags.c.tag_id == tag_id
+        )
+    return keyset_page(
+        statement, NEWEST, cursor, page_size, key_of=lambda post: (post.created_at, post.id)
+    )
+
+
+def pinned_posts(community_id: int) -> list[Post]:
+    """A community's pinned posts, newest first (moderators keep these few)."""
+    statement = (
+        visible_posts()
+        .where(Post.community_id == community_id, Post.is_pinned.is_(True))
+        .order_by(Post.created_at.desc())
+        .limit(10)
+    )
+    return list(db.session.scalars(statement).unique())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -72,6 +73,12 @@ class Post(Base):
         Index("ix_posts_community_id_score_id", "community_id", "score", "id"),
         Index("ix_posts_author_id_created_at_id", "author_id", "created_at", "id"),
     )
+
+    @property
+    def slug(self) -> str:
+        """The cosmetic part of the post's URL, made from its title."""
+        words = re.sub(r"[^\w]+", "-", self.title.lower()).strip("-_")
+        return words[:80].rstrip("-_") or "post"
 
     @property
     def is_visible(self) -> bool:

@@ -1,0 +1,103 @@
+"""Writes for comments. `comment_count` on the post moves in the same transaction."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import update
+
+from webapp.comments import permissions
+from webapp.extensions import db
+from webapp.moderation_log import record_action
+from webapp.models import Comment, Membership, Post, User, comment_path, utc_now
+from webapp.posts import permissions as post_permissions
+from webapp.sanitize import html_to_text
+
+BODY_TEXT_MAX = 10_000
+
+
+class CommentError(Exception):
+    def __init__(self, message, field: str | None = None, status: int = 400):
+        super().__init__(str(message))
+        self.message = message
+        self.field = field
+        self.status = status
+
+
+def _body_text(body_html: str) -> str:
+    text = html_to_text(body_html)
+    if not text and "<img" not in body_html:
+        raise CommentError(_l("Write something before sending."), "body")
+    if len(text) > BODY_TEXT_MAX:
+        raise CommentError(
+            _l("A comment has at most %(count)s characters.", count="10,000"), "body"
+        )
+    return text
+
+
+def _change_comment_count(post_id: int, delta: int) -> None:
+    db.session.execute(
+        update(Post).where(Post.id == post_id).values(comment_count=Post.comment_count + delta)
+    )
+
+
+def add_comment(author: User, post: Post, parent_id: int | None, body_html: str) -> Comment:
+    """Reply to the post, or to one of its comments."""
+    if post.is_locked:
+        raise CommentError(_l("This post is locked: it takes no new comments."), status=403)
+    if not post_permissions.can_comment(author, post):
+        raise CommentError(_l("You cannot comment on this post."), status=403)
+    parent = None
+    if parent_id is not None:
+        parent = db.session.get(Comment, parent_id)
+        if parent is None or parent.post_id != post.id:
+            raise CommentError(_l("That comment is not part of this post."), status=400)
+    comment = Comment(
+        post_id=post.id,
+        author_id=author.id,
+        parent_id=parent.id if parent else None,
+        depth=parent.depth + 1 if parent else 0,
+        body_html=body_html,
+        body_text=_body_text(body_html),
+        score=0,
+        upvotes=0,
+        downvotes=0,
+    )
+    db.session.add(comment)
+    db.session.flush()
+    comment.path = comment_path(parent.path if parent else None, comment.id)
+    _change_comment_count(post.id, +1)
+    db.session.commit()
+    return comment
+
+
+def edit_comment(editor: User, comment: Comment, body_html: str) -> None:
+    if not permissions.can_edit(editor, comment):
+        raise CommentError(_l("Only the author can edit this comment."), status=403)
+    comment.body_text = _body_text(body_html)
+    comment.body_html = body_html
+    comment.edited_at = utc_now()
+    db.session.commit()
+
+
+def delete_comment(actor: User, comment: Comment) -> None:
+    """Soft delete: the comment keeps its place in the thread as "[deleted]"."""
+    if not permissions.can_delete(actor, comment):
+        raise CommentError(_l("Only the author can delete this comment."), status=403)
+    comment.deleted_at = utc_now()
+    _change_comment_count(comment.post_id, -1)
+    db.session.commit()
+
+
+def remove_comment(actor: User, comment: Comment, community_id: int, reason: str) -> None:
+    membership = db.session.get(Membership, (actor.id, community_id))
+    if not permissions.can_moderate(actor, membership):
+        raise CommentError(_l("Only this community's moderators can do that."), status=403)
+    if not comment.is_visible:
+        return
+    comment.removed_at = utc_now()
+    comment.removed_by_id = actor.id
+    comment.removal_reason = reason.strip()[:500]
+    _change_comment_count(comment.post_id, -1)
+    record_action(actor.id, "remove_comment", "comment", comment.id, community_id=community_id,
+                  reason=reason.strip())
+    db.session.commit()

@@ -1,0 +1,85 @@
+"""Reads for communities."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from webapp.extensions import db
+from webapp.models import AdminAction, Community, Membership, User
+from webapp.models.community import ROLE_MODERATOR, ROLE_OWNER
+from webapp.pagination import Page, SortKey, keyset_page
+
+DIRECTORY_SORTS = {
+    "members": (SortKey(Community.member_count), SortKey(Community.id)),
+    "new": (SortKey(Community.created_at), SortKey(Community.id)),
+    "name": (SortKey(Community.name, descending=False),),
+}
+DIRECTORY_KEYS = {
+    "members": lambda c: (c.member_count, c.id),
+    "new": lambda c: (c.created_at, c.id),
+    "name": lambda c: (c.name,),
+}
+
+
+def community_by_name(name: str) -> Community | None:
+    if len(name) > 30:
+        return None
+    return db.session.scalar(select(Community).where(Community.name == name.lower()))
+
+
+def membership_of(user, community_id: int) -> Membership | None:
+    if user is None or not user.is_authenticated:
+        return None
+    return db.session.get(Membership, (user.id, community_id))
+
+
+def directory_page(sort: str, cursor: str | None, page_size: int) -> Page[Community]:
+    """Communities for /c/, sorted by members, newest or name."""
+    return keyset_page(
+        select(Community), DIRECTORY_SORTS[sort], cursor, page_size, DIRECTORY_KEYS[sort]
+    )
+
+
+def moderators_of(community_id: int) -> list[Membership]:
+    """Owner first, then moderators by seniority, with their profiles."""
+    statement = (
+        select(Membership)
+        .where(
+            Membership.community_id == community_id,
+            Membership.role.in_((ROLE_OWNER, ROLE_MODERATOR)),
+        )
+        .options(joinedload(Membership.user).joinedload(User.profile))
+        .order_by((Membership.role == ROLE_OWNER).desc(), Membership.joined_at)
+    )
+    return list(db.session.scalars(statement))
+
+
+def members_page(community_id: int, cursor: str | None, page_size: int) -> Page[Membership]:
+    statement = (
+        select(Membership)
+        .where(Membership.community_id == community_id)
+        .options(joinedload(Membership.user).joinedload(User.profile))
+    )
+    keys = (SortKey(Membership.joined_at), SortKey(Membership.user_id))
+    return keyset_page(statement, keys, cursor, page_size, lambda m: (m.joined_at, m.user_id))
+
+
+def log_page(community_id: int, cursor: str | None, page_size: int) -> Page:
+    """The community's moderation log, newest first, with who did each thing."""
+    statement = (
+        select(AdminAction, User)
+        .outerjoin(User, User.id == AdminAction.actor_id)
+        .where(AdminAction.community_id == community_id)
+        .options(joinedload(User.profile))
+    )
+    keys = (SortKey(AdminAction.created_at), SortKey(AdminAction.id))
+    return keyset_page(
+        statement,
+        keys,
+        cursor,
+        page_size,
+        lambda row: (row[0].created_at, row[0].id),
+        scalars=False,
+    )
+

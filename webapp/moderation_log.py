@@ -1,0 +1,49 @@
+"""Recording moderation: every admin or moderator action leaves an entry."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+from webapp.extensions import db
+from webapp.models import AdminAction
+
+
+def record_action(
+    actor_id: int,
+    action: str,
+    target_type: str,
+    target_id: int | None,
+    *,
+    community_id: int | None = None,
+    reason: str = "",
+) -> None:
+    """Add a log entry to the current transaction (the caller commits)."""
+    db.session.add(
+        AdminAction(
+            actor_id=actor_id,
+            action=action,
+            target_type=target_type,
+            target_id=target_id,
+            community_id=community_id,
+            reason=reason[:500],
+        )
+    )
+
+
+ACTION_LABELS = {
+    "edit_community": _l("edited the community"),
+    "appoint_moderator": _l("appointed a moderator"),
+    "dismiss_moderator": _l("removed a moderator"),
+    "pin_post": _l("pinned a post"),
+    "unpin_post": _l("unpinned a post"),
+    "lock_post": _l("locked a post"),
+    "unlock_post": _l("unlocked a post"),
+    "remove_post": _l("removed a post"),
+    "restore_post": _l("restored a post"),
+    "remove_comment": _l("removed a comment"),
+}
+
+
+def action_label(action: str) -> str:
+    """A readable, translated description of a log entry's action."""
+    return str(ACTION_LABELS.get(action, action))

@@ -1,0 +1,171 @@
+"""Writes for posts. One transaction per action; counters move with their cause."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import update
+
+from webapp.extensions import db
+from webapp.moderation_log import record_action
+from webapp.models import Community, Membership, Post, User, utc_now
+from webapp.posts import permissions
+from webapp.ranking import hot_score
+from webapp.sanitize import html_to_text
+from webapp.tags import services as tag_services
+
+BODY_TEXT_MAX = 40_000
+
+
+class PostError(Exception):
+    """A post rule was broken: `field` to blame, or an HTTP `status` for the view."""
+
+    def __init__(self, message, field: str | None = None, status: int = 400):
+        super().__init__(str(message))
+        self.message = message
+        self.field = field
+        self.status = status
+
+
+def _body_text(body_html: str) -> str:
+    text = html_to_text(body_html)
+    if len(text) > BODY_TEXT_MAX:
+        raise PostError(
+            _l("The text is too long: at most %(count)s characters.", count="40,000"), "body"
+        )
+    return text
+
+
+def _change_post_count(community_id: int, delta: int) -> None:
+    db.session.execute(
+        update(Community)
+        .where(Community.id == community_id)
+        .values(post_count=Community.post_count + delta)
+    )
+
+
+def submit_post(
+    author: User,
+    community: Community,
+    title: str,
+    body_html: str,
+    url: str | None,
+    tag_names: list[str],
+) -> Post:
+    """Publish a post in `community` (body already cleaned by the caller)."""
+    now = utc_now()
+    post = Post(
+        community_id=community.id,
+        author_id=author.id,
+        title=title.strip(),
+        body_html=body_html,
+        body_text=_body_text(body_html),
+        url=url or None,
+        created_at=now,
+        score=0,
+        upvotes=0,
+        downvotes=0,
+        comment_count=0,
+        hot=hot_score(0, now),
+        tags=tag_services.tags_named(tag_names),
+    )
+    db.session.add(post)
+    db.session.flush()
+    _change_post_count(community.id, +1)
+    tag_services.change_post_counts([tag.id for tag in post.tags], +1)
+    db.session.commit()
+    return post
+
+
+def edit_post(
+    editor: User, post: Post, title: str, body_html: str, url: str | None, tag_names: list[str]
+) -> None:
+    """Change a post's title, body, link and tags (its author only)."""
+    if not permissions.can_edit(editor, post):
+        raise PostError(_l("Only the author can edit this post."), status=403)
+    body_text = _body_text(body_html)
+    old_tag_ids = {tag.id for tag in post.tags}
+    new_tags = tag_services.tags_named(tag_names)
+    new_tag_ids = {tag.id for tag in new_tags}
+    post.title = title.strip()
+    post.body_html = body_html
+    post.body_text = body_text
+    post.url = url or None
+    post.tags = new_tags
+    post.edited_at = utc_now()
+    tag_services.change_post_counts(sorted(new_tag_ids - old_tag_ids), +1)
+    tag_services.change_post_counts(sorted(old_tag_ids - new_tag_ids), -1)
+    db.session.commit()
+
+
+def _hide(post: Post) -> None:
+    """A post leaves the counts when it stops being visible."""
+    _change_post_count(post.community_id, -1)
+    tag_services.change_post_counts([tag.id for tag in post.tags], -1)
+
+
+def _show(post: Post) -> None:
+    _change_post_count(post.community_id, +1)
+    tag_services.change_post_counts([tag.id for tag in post.tags], +1)
+
+
+def delete_post(actor: User, post: Post) -> None:
+    """The author deletes their post; its comments stay readable."""
+    if not permissions.can_delete(actor, post):
+        raise PostError(_l("Only the author can delete this post."), status=403)
+    if post.is_visible:
+        _hide(post)
+    post.deleted_at = utc_now()
+    db.session.commit()
+
+
+def _require_moderator(actor: User, post: Post) -> None:
+    membership = db.session.get(Membership, (actor.id, post.community_id))
+    if not permissions.can_moderate(actor, membership):
+        raise PostError(_l("Only this community's moderators can do that."), status=403)
+
+
+def remove_post(actor: User, post: Post, reason: str) -> None:
+    """A moderator removes a post, with a reason that goes into the log."""
+    _require_moderator(actor, post)
+    if post.removed_at is not None:
+        return
+    if post.is_visible:
+        _hide(post)
+    post.removed_at = utc_now()
+    post.removed_by_id = actor.id
+    post.removal_reason = reason.strip()[:500]
+    record_action(actor.id, "remove_post", "post", post.id, community_id=post.community_id,
+                  reason=reason.strip())
+    db.session.commit()
+
+
+def restore_post(actor: User, post: Post) -> None:
+    """Undo a removal."""
+    _require_moderator(actor, post)
+    if post.removed_at is None:
+        return
+    post.removed_at = None
+    post.removed_by_id = None
+    post.removal_reason = None
+    if post.is_visible:
+        _show(post)
+    record_action(actor.id, "restore_post", "post", post.id, community_id=post.community_id)
+    db.session.commit()
+
+
+def set_pinned(actor: User, post: Post, pinned: bool) -> None:
+    _require_moderator(actor, post)
+    if post.is_pinned != pinned:
+        post.is_pinned = pinned
+        record_action(actor.id, "pin_post" if pinned else "unpin_post", "post", post.id,
+                      community_id=post.community_id)
+        db.session.commit()
+
+
+def set_locked(actor: User, post: Post, locked: bool) -> None:
+    _require_moderator(actor, post)
+    if post.is_locked != locked:
+        post.is_locked = locked
+        record_action(actor.id, "lock_post" if locked else "unlock_post", "post", post.id,
+                      community_id=post.community_id)
+        db.session.commit()

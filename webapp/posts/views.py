@@ -1,0 +1,192 @@
+"""Post pages: submit, read (with its comment thread), edit, delete, moderate."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from webapp.comments import queries as comment_queries
+from webapp.comments.forms import CommentForm
+from webapp.communities import queries as community_queries
+from webapp.posts import bp, permissions, queries, services
+from webapp.posts.forms import PostForm, RemovalForm
+
+
+def _post_or_404(post_id: int):
+    post = queries.post_for_page(post_id)
+    if post is None:
+        abort(404)
+    return post
+
+
+def _canonical_url(post) -> str:
+    return url_for("posts.detail", post_id=post.id, slug=post.slug)
+
+
+def _fail(error: services.PostError, form=None):
+    if error.status in (403, 404):
+        abort(error.status)
+    if form is not None and error.field:
+        getattr(form, error.field).errors.append(error.message)
+        return None
+    flash(error.message, "error")
+    return None
+
+
+@bp.route("/c/<name>/submit", methods=["GET", "POST"])
+@login_required
+def submit(name: str):
+    """Write a post in a community."""
+    community = community_queries.community_by_name(name)
+    if community is None:
+        abort(404)
+    form = PostForm()
+    if form.validate_on_submit():
+        try:
+            post = services.submit_post(
+                current_user, community, form.title.data, form.cleaned_body(),
+                (form.url.data or "").strip(), form.tag_names(),
+            )
+        except services.PostError as error:
+            _fail(error, form)
+        else:
+            flash(_("Your post is published."), "success")
+            return redirect(_canonical_url(post), code=303)
+    return render_template("posts/submit.html", form=form, community=community), (
+        422 if form.errors else 200
+    )
+
+
+@bp.route("/p/<int:post_id>")
+def short_link(post_id: int):
+    """Short post links redirect to the full address with its slug."""
+    return redirect(_canonical_url(_post_or_404(post_id)), code=301)
+
+
+@bp.route("/p/<int:post_id>/<slug>")
+def detail(post_id: int, slug: str):
+    """A post and its whole comment thread (or one branch of it)."""
+    post = _post_or_404(post_id)
+    if slug != post.slug:
+        return redirect(_canonical_url(post), code=301)
+    sort = request.args.get("sort", "best")
+    if sort not in comment_queries.COMMENT_SORTS:
+        sort = "best"
+    branch = None
+    if request.args.get("thread", "").isdigit():
+        branch = comment_queries.comment_with_post(int(request.args["thread"]))
+        if branch is None or branch.post_id != post.id:
+            abort(404)
+    membership = community_queries.membership_of(current_user, post.community_id)
+    return render_template(
+        "posts/detail.html",
+        post=post,
+        community=post.community,
+        thread=comment_queries.comment_thread(post.id, sort, root=branch),
+        branch=branch,
+        sort=sort,
+        comment_form=CommentForm(formdata=None),
+        can_moderate=permissions.can_moderate(current_user, membership),
+        can_comment=permissions.can_comment(current_user, post),
+        removal_form=RemovalForm(formdata=None),
+    )
+
+
+@bp.route("/p/<int:post_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(post_id: int):
+    """Edit your post; it then shows "edited" with the time."""
+    post = _post_or_404(post_id)
+    if not permissions.can_edit(current_user, post):
+        abort(403)
+    form = PostForm()
+    if request.method == "GET":
+        form.title.data = post.title
+        form.body.data = post.body_html
+        form.body_format.data = "html"
+        form.url.data = post.url or ""
+        form.tags.data = ", ".join(tag.name for tag in post.tags)
+    if form.validate_on_submit():
+        try:
+            services.edit_post(
+                current_user, post, form.title.data, form.cleaned_body(),
+                (form.url.data or "").strip(), form.tag_names(),
+            )
+        except services.PostError as error:
+            _fail(error, form)
+        else:
+            flash(_("Your post has been updated."), "success")
+            return redirect(_canonical_url(post), code=303)
+    return render_template("posts/edit.html", form=form, post=post, community=post.community), (
+        422 if form.errors else 200
+    )
+
+
+@bp.route("/p/<int:post_id>/delete", methods=["POST"])
+@login_required
+def delete(post_id: int):
+    """Delete your post; the discussion under it stays."""
+    post = _post_or_404(post_id)
+    try:
+        services.delete_post(current_user, post)
+    except services.PostError as error:
+        _fail(error)
+    else:
+        flash(_("Your post has been deleted."), "info")
+    return redirect(_canonical_url(post), code=303)
+
+
+@bp.route("/p/<int:post_id>/remove", methods=["POST"])
+@login_required
+def remove(post_id: int):
+    """A moderator removes a post, giving a reason."""
+    post = _post_or_404(post_id)
+    form = RemovalForm()
+    if not form.validate_on_submit():
+        flash(form.reason.errors[0] if form.reason.errors else _("Say why this is removed."),
+              "error")
+        return redirect(_canonical_url(post), code=303)
+    try:
+        services.remove_post(current_user, post, form.reason.data)
+    except services.PostError as error:
+        _fail(error)
+    else:
+        flash(_("The post has been removed."), "info")
+    return redirect(_canonical_url(post), code=303)
+
+
+@bp.route("/p/<int:post_id>/restore", methods=["POST"])
+@login_required
+def restore(post_id: int):
+    """Undo a removal."""
+    post = _post_or_404(post_id)
+    try:
+        services.restore_post(current_user, post)
+    except services.PostError as error:
+        _fail(error)
+    return redirect(_canonical_url(post), code=303)
+
+
+@bp.route("/p/<int:post_id>/pin", methods=["POST"])
+@login_required
+def pin(post_id: int):
+    """Pin or unpin a post at the top of its community."""
+    post = _post_or_404(post_id)
+    try:
+        services.set_pinned(current_user, post, request.form.get("pinned") == "1")
+    except services.PostError as error:
+        _fail(error)
+    return redirect(_canonical_url(post), code=303)
+
+
+@bp.route("/p/<int:post_id>/lock", methods=["POST"])
+@login_required
+def lock(post_id: int):
+    """Lock or unlock a post's comments."""
+    post = _post_or_404(post_id)
+    try:
+        services.set_locked(current_user, post, request.form.get("locked") == "1")
+    except services.PostError as error:
+        _fail(error)
+    return redirect(_canonical_url(post), code=303)
