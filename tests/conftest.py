@@ -31,6 +31,8 @@ def suite_settings(database_url: str, instance_path) -> dict:
         "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",  # fast in tests; scrypt in real use
         "LOGIN_RATE_LIMIT": "10000 per minute",
         "REGISTER_RATE_LIMIT": "10000 per minute",
+        "WRITE_RATE_LIMIT": "10000 per minute",
+        "UPLOAD_RATE_LIMIT": "10000 per minute",
         "TESTING": True,
     }
     redis_url = os.environ.get("TEST_REDIS_URL")
@@ -196,3 +198,10 @@ def pytest_runtest_makereport(item, call):
     if os.environ.get("CI") and report.skipped and item.get_closest_marker("browser"):
         report.outcome = "failed"
         report.longrepr = f"browser test skipped under CI: {report.longrepr}"
+
+
+@pytest.fixture
+def content(app, db_session):
+    from tests.support.content import ContentBuilder
+
+    return ContentBuilder(app)

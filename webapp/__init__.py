@@ -70,7 +70,14 @@ def _register_blueprints(app: Flask) -> None:
     from webapp.tags import bp as tags_bp
 
     for blueprint in (
-        meta_bp, auth_bp, feeds_bp, communities_bp, posts_bp, comments_bp, tags_bp, media_bp
+        meta_bp,
+        auth_bp,
+        feeds_bp,
+        communities_bp,
+        posts_bp,
+        comments_bp,
+        tags_bp,
+        media_bp,
     ):
         app.register_blueprint(blueprint)
 

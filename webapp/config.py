@@ -14,7 +14,9 @@ from typing import Any
 
 from dotenv import load_dotenv
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+# Templates, static files, translations and migrations live beside the package; set
+# QUORUM_ROOT when the package is installed somewhere else (e.g. site-packages).
+PROJECT_ROOT = Path(os.environ.get("QUORUM_ROOT") or Path(__file__).resolve().parent.parent)
 DEVELOPMENT = "development"
 PRODUCTION = "production"
 

@@ -7,8 +7,8 @@ from sqlalchemy import update
 
 from webapp.comments import permissions
 from webapp.extensions import db
-from webapp.moderation_log import record_action
 from webapp.models import Comment, Membership, Post, User, comment_path, utc_now
+from webapp.moderation_log import record_action
 from webapp.posts import permissions as post_permissions
 from webapp.sanitize import html_to_text
 
@@ -98,6 +98,12 @@ def remove_comment(actor: User, comment: Comment, community_id: int, reason: str
     comment.removed_by_id = actor.id
     comment.removal_reason = reason.strip()[:500]
     _change_comment_count(comment.post_id, -1)
-    record_action(actor.id, "remove_comment", "comment", comment.id, community_id=community_id,
-                  reason=reason.strip())
+    record_action(
+        actor.id,
+        "remove_comment",
+        "comment",
+        comment.id,
+        community_id=community_id,
+        reason=reason.strip(),
+    )
     db.session.commit()

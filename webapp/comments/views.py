@@ -3,7 +3,16 @@ edit, delete, and moderator removal."""
 
 from __future__ import annotations
 
-from flask import abort, flash, make_response, redirect, render_template, request, url_for
+from flask import (
+    abort,
+    current_app,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -11,6 +20,7 @@ from webapp.comments import bp, permissions, queries, services
 from webapp.comments.forms import CommentForm
 from webapp.comments.queries import MAX_VISIBLE_DEPTH, ThreadNode
 from webapp.communities import queries as community_queries
+from webapp.extensions import limiter
 from webapp.htmx import is_htmx, sign_in_first
 from webapp.posts import queries as post_queries
 from webapp.posts.forms import RemovalForm
@@ -44,6 +54,7 @@ def _form_error_response(form, post, parent):
 
 
 @bp.route("/p/<int:post_id>/comments", methods=["POST"])
+@limiter.limit(lambda: current_app.config["WRITE_RATE_LIMIT"])
 def create(post_id: int):
     """Add a comment to a post, or a reply to one of its comments."""
     post = post_queries.post_for_page(post_id)
@@ -140,8 +151,7 @@ def remove(comment_id: int):
     if not permissions.can_moderate(current_user, membership):
         abort(403)
     if form.validate_on_submit():
-        services.remove_comment(current_user, comment, comment.post.community_id,
-                                form.reason.data)
+        services.remove_comment(current_user, comment, comment.post.community_id, form.reason.data)
         flash(_("The comment has been removed."), "info")
     else:
         flash(_("Say why this is removed."), "error")

@@ -82,4 +82,3 @@ def log_page(community_id: int, cursor: str | None, page_size: int) -> Page:
         lambda row: (row[0].created_at, row[0].id),
         scalars=False,
     )
-

@@ -9,9 +9,9 @@ from sqlalchemy.exc import IntegrityError
 
 from webapp.communities import permissions
 from webapp.extensions import db
-from webapp.moderation_log import record_action
 from webapp.models import Community, Membership, Profile, User
 from webapp.models.community import ROLE_MEMBER, ROLE_MODERATOR, ROLE_OWNER
+from webapp.moderation_log import record_action
 
 
 class CommunityError(Exception):
@@ -101,8 +101,7 @@ def update_community(
     community.title = title.strip()
     community.description = description.strip()
     community.rules = rules.strip()
-    record_action(editor.id, "edit_community", "community", community.id,
-                  community_id=community.id)
+    record_action(editor.id, "edit_community", "community", community.id, community_id=community.id)
     db.session.commit()
 
 

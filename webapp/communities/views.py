@@ -53,14 +53,16 @@ def create():
     if form.validate_on_submit():
         try:
             community = services.create_community(
-                current_user, form.name.data, form.title.data, form.description.data or "",
+                current_user,
+                form.name.data,
+                form.title.data,
+                form.description.data or "",
                 form.rules.data or "",
             )
         except services.CommunityError as error:
             getattr(form, error.field or "name").errors.append(error.message)
         else:
-            flash(_("Your community is ready. Invite people and write the first post!"),
-                  "success")
+            flash(_("Your community is ready. Invite people and write the first post!"), "success")
             return redirect(url_for("communities.page", name=community.name))
     return render_template("communities/new.html", form=form), 422 if form.errors else 200
 
@@ -75,9 +77,7 @@ def page(name: str):
     )
     pinned = [] if cursor else feed_queries.pinned_posts(community.id)
     if is_htmx():
-        return render_page_or_partial(
-            "communities/page.html", "feeds/_feed_page.html", page=feed
-        )
+        return render_page_or_partial("communities/page.html", "feeds/_feed_page.html", page=feed)
     return render_template(
         "communities/page.html", page=feed, pinned=pinned, **_community_context(community)
     )
@@ -132,7 +132,10 @@ def edit(name: str):
     form = CommunityDetailsForm(obj=community)
     if form.validate_on_submit():
         services.update_community(
-            current_user, community, form.title.data, form.description.data or "",
+            current_user,
+            community,
+            form.title.data,
+            form.description.data or "",
             form.rules.data or "",
         )
         flash(_("The community has been updated."), "success")
@@ -149,11 +152,15 @@ def members(name: str):
     page = queries.members_page(community.id, request.args.get("cursor"), PAGE_SIZE)
     if is_htmx():
         return render_page_or_partial(
-            "communities/members.html", "communities/_members_page.html", page=page,
+            "communities/members.html",
+            "communities/_members_page.html",
+            page=page,
             community=community,
         )
     return render_template(
-        "communities/members.html", page=page, form=ModeratorForm(),
+        "communities/members.html",
+        page=page,
+        form=ModeratorForm(),
         **_community_context(community),
     )
 

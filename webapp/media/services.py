@@ -4,9 +4,9 @@ EXIF and any payload hidden in the file) and stores it under the instance media 
 from __future__ import annotations
 
 import secrets
-from io import BytesIO
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from io import BytesIO
 from pathlib import Path
 from typing import BinaryIO
 

@@ -6,8 +6,8 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import update
 
 from webapp.extensions import db
-from webapp.moderation_log import record_action
 from webapp.models import Community, Membership, Post, User, utc_now
+from webapp.moderation_log import record_action
 from webapp.posts import permissions
 from webapp.ranking import hot_score
 from webapp.sanitize import html_to_text
@@ -134,8 +134,14 @@ def remove_post(actor: User, post: Post, reason: str) -> None:
     post.removed_at = utc_now()
     post.removed_by_id = actor.id
     post.removal_reason = reason.strip()[:500]
-    record_action(actor.id, "remove_post", "post", post.id, community_id=post.community_id,
-                  reason=reason.strip())
+    record_action(
+        actor.id,
+        "remove_post",
+        "post",
+        post.id,
+        community_id=post.community_id,
+        reason=reason.strip(),
+    )
     db.session.commit()
 
 
@@ -157,8 +163,13 @@ def set_pinned(actor: User, post: Post, pinned: bool) -> None:
     _require_moderator(actor, post)
     if post.is_pinned != pinned:
         post.is_pinned = pinned
-        record_action(actor.id, "pin_post" if pinned else "unpin_post", "post", post.id,
-                      community_id=post.community_id)
+        record_action(
+            actor.id,
+            "pin_post" if pinned else "unpin_post",
+            "post",
+            post.id,
+            community_id=post.community_id,
+        )
         db.session.commit()
 
 
@@ -166,6 +177,11 @@ def set_locked(actor: User, post: Post, locked: bool) -> None:
     _require_moderator(actor, post)
     if post.is_locked != locked:
         post.is_locked = locked
-        record_action(actor.id, "lock_post" if locked else "unlock_post", "post", post.id,
-                      community_id=post.community_id)
+        record_action(
+            actor.id,
+            "lock_post" if locked else "unlock_post",
+            "post",
+            post.id,
+            community_id=post.community_id,
+        )
         db.session.commit()

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from webapp.comments import queries as comment_queries
 from webapp.comments.forms import CommentForm
 from webapp.communities import queries as community_queries
+from webapp.extensions import limiter
 from webapp.posts import bp, permissions, queries, services
 from webapp.posts.forms import PostForm, RemovalForm
 
@@ -36,6 +37,7 @@ def _fail(error: services.PostError, form=None):
 
 @bp.route("/c/<name>/submit", methods=["GET", "POST"])
 @login_required
+@limiter.limit(lambda: current_app.config["WRITE_RATE_LIMIT"], methods=["POST"])
 def submit(name: str):
     """Write a post in a community."""
     community = community_queries.community_by_name(name)
@@ -45,8 +47,12 @@ def submit(name: str):
     if form.validate_on_submit():
         try:
             post = services.submit_post(
-                current_user, community, form.title.data, form.cleaned_body(),
-                (form.url.data or "").strip(), form.tag_names(),
+                current_user,
+                community,
+                form.title.data,
+                form.cleaned_body(),
+                (form.url.data or "").strip(),
+                form.tag_names(),
             )
         except services.PostError as error:
             _fail(error, form)
@@ -110,8 +116,12 @@ def edit(post_id: int):
     if form.validate_on_submit():
         try:
             services.edit_post(
-                current_user, post, form.title.data, form.cleaned_body(),
-                (form.url.data or "").strip(), form.tag_names(),
+                current_user,
+                post,
+                form.title.data,
+                form.cleaned_body(),
+                (form.url.data or "").strip(),
+                form.tag_names(),
             )
         except services.PostError as error:
             _fail(error, form)
@@ -144,8 +154,9 @@ def remove(post_id: int):
     post = _post_or_404(post_id)
     form = RemovalForm()
     if not form.validate_on_submit():
-        flash(form.reason.errors[0] if form.reason.errors else _("Say why this is removed."),
-              "error")
+        flash(
+            form.reason.errors[0] if form.reason.errors else _("Say why this is removed."), "error"
+        )
         return redirect(_canonical_url(post), code=303)
     try:
         services.remove_post(current_user, post, form.reason.data)

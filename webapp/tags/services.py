@@ -50,8 +50,8 @@ def tags_named(names: list[str]) -> list[Tag]:
     """The Tag rows for `names`, created when missing (safe when two posts race)."""
     if not names:
         return []
-    insert = postgres_insert if db.session.get_bind().dialect.name == "postgresql" else (
-        sqlite_insert
+    insert = (
+        postgres_insert if db.session.get_bind().dialect.name == "postgresql" else (sqlite_insert)
     )
     db.session.execute(
         insert(Tag)

@@ -1,0 +1,350 @@
+"""The production stack on loopback: gunicorn (gunicorn.conf.py) behind nginx (nginx.conf),
+in production mode, on a fresh database migrated by `flask db upgrade`.
+
+Docker cannot run here, so this checks the parts of the Docker setup that are ours:
+the gunicorn and nginx configs, the app's production settings, the start-up commands.
+"""
+
+from __future__ import annotations
+
+import gzip
+import http.client
+import json
+import os
+import re
+import runpy
+import secrets
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from tests.support import nginx
+from tests.support.databases import fresh_database
+from tests.support.forms import csrf_token_from
+from webapp.config import ENVIRONMENT_SETTINGS, PROJECT_ROOT
+
+WAIT = 20  # seconds: the most any start-up or request may take
+EIGHT_MIB = 8 * 1024 * 1024
+
+
+@dataclass
+class Reply:
+    status: int
+    headers: http.client.HTTPMessage
+    body: bytes
+
+    @property
+    def text(self) -> str:
+        return self.body.decode()
+
+    def cookie(self, name: str) -> str | None:
+        """The whole Set-Cookie line for `name`, attributes included."""
+        lines = self.headers.get_all("Set-Cookie") or []
+        return next((line for line in lines if line.startswith(f"{name}=")), None)
+
+
+def fetch(port: int, path: str, method: str = "GET", headers=None, body=None) -> Reply:
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=WAIT)
+    try:
+        connection.request(method, path, body=body, headers=headers or {})
+        response = connection.getresponse()
+        return Reply(response.status, response.headers, response.read())
+    finally:
+        connection.close()
+
+
+def server_environment(**settings: str) -> dict[str, str]:
+    """A clean environment: PATH, every app setting blank (so a developer's `.env`,
+    which never overrides a variable that is set, cannot leak in), then `settings`."""
+    env = dict.fromkeys(ENVIRONMENT_SETTINGS, "")
+    env["PATH"] = os.environ.get("PATH", "/usr/bin:/bin")
+    env.update(settings)
+    return env
+
+
+@dataclass
+class Stack:
+    nginx_port: int
+    gunicorn_port: int
+    gunicorn_log: Path
+
+
+def wait_until_healthy(port: int, process: subprocess.Popen, log: Path) -> None:
+    deadline = time.monotonic() + WAIT
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            pytest.fail(f"gunicorn exited ({process.returncode}):\n{log.read_text()}")
+        try:
+            if fetch(port, "/healthz").status == 200:
+                return
+        except OSError:
+            pass
+        time.sleep(0.2)
+    pytest.fail(f"gunicorn was not healthy within {WAIT} s:\n{log.read_text()}")
+
+
+@pytest.fixture(scope="module")
+def stack(tmp_path_factory):
+    binary = nginx.find_nginx()
+    if binary is None:
+        message = "nginx is not installed (apt-get install nginx)"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    directory = tmp_path_factory.mktemp("deploy")
+    gunicorn_port = nginx.free_port()
+    with fresh_database(directory, "deploy") as database_url:
+        env = server_environment(
+            QUORUM_ENV="production",
+            SECRET_KEY=secrets.token_hex(24),
+            DATABASE_URL=database_url,
+            REDIS_URL=os.environ.get("TEST_REDIS_URL", ""),
+            PROXY_FIX_HOPS="1",
+            # Several runs an hour share Redis's counters for 127.0.0.1.
+            LOGIN_RATE_LIMIT="1000 per minute",
+            REGISTER_RATE_LIMIT="1000 per minute",
+            GUNICORN_BIND=f"127.0.0.1:{gunicorn_port}",
+            WEB_CONCURRENCY="2",
+        )
+        migrate = subprocess.run(
+            [sys.executable, "-m", "flask", "--app", "wsgi", "db", "upgrade"],
+            cwd=PROJECT_ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=3 * WAIT,
+        )
+        assert migrate.returncode == 0, migrate.stderr
+        log = directory / "gunicorn.log"
+        with open(log, "wb") as output:
+            server = subprocess.Popen(
+                [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "wsgi:app"],
+                cwd=PROJECT_ROOT,
+                env=env,
+                stdout=output,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+                start_new_session=True,
+            )
+        try:
+            wait_until_healthy(gunicorn_port, server, log)
+            with nginx.running_nginx(
+                binary, directory / "nginx", f"127.0.0.1:{gunicorn_port}", PROJECT_ROOT, WAIT
+            ) as nginx_port:
+                yield Stack(nginx_port, gunicorn_port, log)
+        finally:
+            nginx.stop_process(server, timeout=WAIT)
+
+
+def login_form(stack: Stack) -> tuple[str, str]:
+    """GET the sign-in page through nginx: (session cookie, CSRF token)."""
+    page = fetch(stack.nginx_port, "/auth/login")
+    session = page.cookie("session")
+    assert page.status == 200 and session
+    return session.split(";", 1)[0], csrf_token_from(page.text)
+
+
+def test_health_check_answers_through_nginx(stack):
+    reply = fetch(stack.nginx_port, "/healthz")
+    assert reply.status == 200
+    assert reply.headers["Content-Type"] == "application/json"
+    assert json.loads(reply.body) == {
+        "status": "ok",
+        "checks": {"database": "ok", "cache": "ok"},
+    }
+
+
+def test_pages_keep_the_apps_security_headers(stack):
+    reply = fetch(stack.nginx_port, "/", headers={"Accept-Encoding": "gzip"})
+    assert reply.status == 200
+    assert "default-src 'self'" in reply.headers["Content-Security-Policy"]
+    assert reply.headers["X-Content-Type-Options"] == "nosniff"
+    assert reply.headers["X-Frame-Options"] == "DENY"
+    assert reply.headers["Referrer-Policy"] == "strict-origin-when-cross-origin"
+    assert reply.headers["Server"] == "nginx"  # no version (server_tokens off)
+    assert reply.headers["Content-Encoding"] == "gzip"
+    assert "Accept-Encoding" in reply.headers["Vary"]
+    assert "</html>" in gzip.decompress(reply.body).decode()
+
+
+def test_static_files_come_from_nginx_with_cache_headers(stack):
+    css = (PROJECT_ROOT / "static/css/quorum.css").read_bytes()
+    reply = fetch(stack.nginx_port, "/static/css/quorum.css")
+    assert reply.status == 200 and reply.body == css
+    assert reply.headers["Content-Type"].startswith("text/css")
+    assert reply.headers["Cache-Control"] == "public, max-age=3600"
+    assert reply.headers["X-Content-Type-Options"] == "nosniff"
+    # Not the app's answer: Flask's static view would add the CSP and no-cache.
+    assert "Content-Security-Policy" not in reply.headers
+    assert "/static/css/quorum.css" not in stack.gunicorn_log.read_text()
+
+    versioned = fetch(stack.nginx_port, "/static/css/quorum.css?v=1")
+    assert versioned.headers["Cache-Control"] == "public, max-age=31536000, immutable"
+
+    compressed = fetch(
+        stack.nginx_port, "/static/css/quorum.css", headers={"Accept-Encoding": "gzip"}
+    )
+    assert compressed.headers["Content-Encoding"] == "gzip"
+    assert gzip.decompress(compressed.body) == css
+
+
+@pytest.mark.parametrize("path", ["/no-such-page", "/static/no-such-file.css"])
+def test_not_found_is_the_apps_own_page(stack, path):
+    reply = fetch(stack.nginx_port, path)
+    assert reply.status == 404
+    assert '<html lang="en"' in reply.text
+    assert "Page not found" in reply.text
+    assert "Content-Security-Policy" in reply.headers
+
+
+def test_post_without_csrf_token_is_refused(stack):
+    reply = fetch(
+        stack.nginx_port,
+        "/auth/login",
+        method="POST",
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+        body="identifier=alice&password=whatever-it-is",
+    )
+    assert reply.status == 400
+    assert "This form had expired" in reply.text
+
+
+def test_production_session_cookie_is_secure(stack):
+    cookie = fetch(stack.nginx_port, "/auth/login").cookie("session")
+    assert cookie is not None
+    attributes = {part.strip().split("=")[0].lower() for part in cookie.split(";")[1:]}
+    assert {"secure", "httponly", "samesite"} <= attributes
+    assert "SameSite=Lax" in cookie
+
+
+def test_nginx_overwrites_a_forged_forwarded_proto(stack):
+    """The app believes X-Forwarded-Proto (ProxyFix), so nginx must set it from its own
+    scheme. Flask-WTF demands a Referer only on HTTPS: over nginx's plain HTTP a forged
+    `https` must not reach the app, while straight to gunicorn it does (the control)."""
+    session, token = login_form(stack)
+    headers = {
+        "Content-Type": "application/x-www-form-urlencoded",
+        "Cookie": session,
+        "X-Forwarded-Proto": "https",
+    }
+    body = f"csrf_token={token}&identifier=nobody&password=wrong-password-1"
+    through_nginx = fetch(stack.nginx_port, "/auth/login", "POST", headers, body)
+    assert through_nginx.status == 422  # the form ran: wrong password, not a CSRF refusal
+    assert "do not match" in through_nginx.text
+    direct = fetch(stack.gunicorn_port, "/auth/login", "POST", headers, body)
+    assert direct.status == 400
+
+
+def test_sign_up_through_nginx_writes_to_the_migrated_database(stack):
+    page = fetch(stack.nginx_port, "/auth/register")
+    session = page.cookie("session").split(";", 1)[0]
+    username = "deploy_" + secrets.token_hex(4)
+    body = (
+        f"csrf_token={csrf_token_from(page.text)}&email={username}%40example.org"
+        f"&username={username}&password=a-long-deploy-pass&password_confirm=a-long-deploy-pass"
+    )
+    headers = {"Content-Type": "application/x-www-form-urlencoded", "Cookie": session}
+    reply = fetch(stack.nginx_port, "/auth/register", "POST", headers, body)
+    assert reply.status == 302, reply.text
+    assert reply.headers["Location"] == "/"
+    signed_in = reply.cookie("session").split(";", 1)[0]
+    home = fetch(stack.nginx_port, "/", headers={"Cookie": signed_in})
+    assert username in home.text
+
+
+def test_request_size_limit_matches_the_apps(stack):
+    """nginx refuses bodies over 8 MiB, as the app would, and passes those it accepts."""
+    connection = http.client.HTTPConnection("127.0.0.1", stack.nginx_port, timeout=WAIT)
+    try:
+        connection.putrequest("POST", "/auth/login")
+        connection.putheader("Content-Type", "application/octet-stream")
+        connection.putheader("Content-Length", str(EIGHT_MIB + 1))
+        connection.endheaders()  # nginx answers from the header alone
+        too_large = connection.getresponse()
+        assert too_large.status == 413
+        assert b"nginx" in too_large.read()  # nginx's own page: the app never saw it
+    finally:
+        connection.close()
+
+    boundary = "quorum-deploy-test"
+    head = (
+        f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="big.bin"\r\n'
+        "Content-Type: application/octet-stream\r\n\r\n"
+    ).encode()
+    tail = f"\r\n--{boundary}--\r\n".encode()
+    # One byte under: behind gunicorn, Werkzeug refuses a body of exactly
+    # MAX_CONTENT_LENGTH, as it cannot tell it from a longer one.
+    body = head + b"x" * (EIGHT_MIB - 1 - len(head) - len(tail)) + tail
+    reply = fetch(
+        stack.nginx_port,
+        "/auth/login",
+        "POST",
+        {"Content-Type": f"multipart/form-data; boundary={boundary}"},
+        body,
+    )
+    assert reply.status == 400  # reached the app, which wants a CSRF token
+
+
+def test_gunicorn_config_reads_the_environment(monkeypatch):
+    monkeypatch.setenv("GUNICORN_BIND", "127.0.0.1:9999")
+    monkeypatch.setenv("WEB_CONCURRENCY", "5")
+    settings = runpy.run_path(str(PROJECT_ROOT / "gunicorn.conf.py"))
+    assert settings["bind"] == "127.0.0.1:9999" and settings["workers"] == 5
+    monkeypatch.delenv("GUNICORN_BIND")
+    monkeypatch.delenv("WEB_CONCURRENCY")
+    settings = runpy.run_path(str(PROJECT_ROOT / "gunicorn.conf.py"))
+    assert settings["bind"] == "0.0.0.0:8000" and 3 <= settings["workers"] <= 8
+    assert settings["accesslog"] == "-"
+
+
+def test_env_example_documents_every_setting():
+    example = (PROJECT_ROOT / ".env.example").read_text()
+    for name in [*ENVIRONMENT_SETTINGS, "GUNICORN_BIND", "WEB_CONCURRENCY", "POSTGRES_PASSWORD"]:
+        assert re.search(rf"^#? ?{name}=", example, re.M), f".env.example lacks {name}"
+
+
+def test_compose_wiring_matches_nginx_conf():
+    """The strings nginx.conf relies on (tests/support/nginx.py rewrites them for the
+    loopback run) are what docker-compose.yml provides."""
+    compose = (PROJECT_ROOT / "docker-compose.yml").read_text()
+    conf = nginx.NGINX_CONF.read_text()
+    assert "set $quorum_web web:8000;" in conf and re.search(r"^  web:$", compose, re.M)
+    assert "root /app;" in conf and "./static:/app/static:ro" in compose
+    assert "./nginx.conf:/etc/nginx/nginx.conf:ro" in compose
+    assert "listen 80;" in conf and ':80"' in compose
+    assert 'PROXY_FIX_HOPS: "1"' in compose
+
+
+def dotenv_sets_secret_key() -> bool:
+    dotenv = PROJECT_ROOT / ".env"
+    return dotenv.exists() and bool(re.search(r"^\s*SECRET_KEY\s*=\s*\S", dotenv.read_text(), re.M))
+
+
+@pytest.mark.parametrize("secret", [None, ""], ids=["unset", "empty"])
+def test_production_refuses_to_start_without_secret_key(tmp_path, secret):
+    env = {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "QUORUM_ENV": "production",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'unused.db'}",
+    }
+    if secret is None:
+        if dotenv_sets_secret_key():
+            pytest.skip("this checkout's .env sets SECRET_KEY")
+    else:
+        env["SECRET_KEY"] = secret
+    result = subprocess.run(
+        [sys.executable, "-c", "import wsgi"],
+        cwd=PROJECT_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=WAIT,
+    )
+    assert result.returncode != 0
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert "SECRET_KEY" in lines[0] and lines[0].startswith("Quorum cannot start:")
