@@ -1,0 +1,104 @@
+"""Counters stay exact when many people act at once (PostgreSQL: real parallel writers;
+SQLite serializes writers by design, so there is nothing to race there)."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+from sqlalchemy import create_engine, func, select
+from sqlalchemy.orm import scoped_session, sessionmaker
+
+from tests.support.databases import fresh_database, is_postgres
+from webapp.communities import services
+from webapp.extensions import db
+from webapp.models import Base, Community, Membership, Profile, User
+
+pytestmark = pytest.mark.skipif(
+    not is_postgres(), reason="needs PostgreSQL (TEST_DATABASE_URL) for parallel writers"
+)
+
+
+@pytest.fixture
+def committing_db(app, tmp_path):
+    """A real, committed database with a session per thread, like separate requests."""
+    with fresh_database(tmp_path, "concurrency") as url:
+        engine = create_engine(url, pool_size=25, max_overflow=10)
+        Base.metadata.create_all(engine)
+        original = db.session
+        db.session = scoped_session(sessionmaker(bind=engine))
+        try:
+            yield db.session
+        finally:
+            db.session.remove()
+            db.session = original
+            engine.dispose()
+
+
+def run_together(app, actions) -> list[Exception]:
+    barrier = threading.Barrier(len(actions))
+    errors: list[Exception] = []
+
+    def run(action):
+        with app.test_request_context():
+            try:
+                barrier.wait(timeout=10)
+                action()
+            except Exception as error:  # collected and asserted on below
+                errors.append(error)
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=run, args=(action,)) for action in actions]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    return errors
+
+
+def make_people(count: int) -> list[int]:
+    ids = []
+    for index in range(count):
+        user = User(email=f"p{index}@example.org", password_hash="x")
+        user.profile = Profile(username=f"person_{index}")
+        db.session.add(user)
+        db.session.flush()
+        ids.append(user.id)
+    db.session.commit()
+    return ids
+
+
+def member_count(community_id: int) -> tuple[int, int]:
+    db.session.expire_all()
+    stored = db.session.get(Community, community_id).member_count
+    actual = db.session.scalar(
+        select(func.count()).select_from(Membership).where(Membership.community_id == community_id)
+    )
+    return stored, actual
+
+
+def test_parallel_joins_and_leaves_keep_member_count_exact(app, committing_db):
+    people = make_people(21)
+    with app.test_request_context():
+        owner = db.session.get(User, people[0])
+        community_id = services.create_community(owner, "busy", "Busy", "", "").id
+    db.session.remove()
+
+    def join(user_id):
+        return lambda: services.join_community(
+            db.session.get(User, user_id), db.session.get(Community, community_id)
+        )
+
+    def leave(user_id):
+        return lambda: services.leave_community(
+            db.session.get(User, user_id), db.session.get(Community, community_id)
+        )
+
+    assert run_together(app, [join(uid) for uid in people[1:]]) == []
+    assert member_count(community_id) == (21, 21)
+    # One person pressing join twenty times at once is still one membership.
+    assert run_together(app, [join(people[1])] * 20) == []
+    assert member_count(community_id) == (21, 21)
+    assert run_together(app, [leave(uid) for uid in people[1:]] + [leave(people[5])] * 5) == []
+    assert member_count(community_id) == (1, 1)
