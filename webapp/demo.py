@@ -7,7 +7,6 @@ the same invariants the services keep (exact counts, score == sum of votes) hold
 from __future__ import annotations
 
 import random
-import re
 from datetime import timedelta
 from html import escape
 
@@ -29,6 +28,7 @@ from webapp.models import (
 )
 from webapp.models.community import ROLE_MEMBER, ROLE_MODERATOR, ROLE_OWNER
 from webapp.ranking import hot_score
+from webapp.sanitize import clean_html, html_to_text
 
 DEMO_PASSWORD = "demo-password-1"
 
@@ -163,11 +163,6 @@ COMMENTS = [
 ]
 
 
-def _plain(html: str) -> str:
-    text = re.sub(r"<[^>]+>", " ", html)
-    return " ".join(text.split())
-
-
 def seed_demo(extra_posts: int = 40) -> dict[str, int]:
     """Create the demo in one transaction and return how many rows of each kind."""
     rng = random.Random(2026)
@@ -235,14 +230,14 @@ def seed_demo(extra_posts: int = 40) -> dict[str, int]:
 
     posts: list[Post] = []
     for index, (community_name, author, title, body_parts, tag_names) in enumerate(specs):
-        body_html = "".join(body_parts)
+        body_html = clean_html("".join(body_parts))
         created_at = now - timedelta(hours=2 + index * 7, minutes=rng.randint(0, 50))
         post = Post(
             community_id=communities[community_name].id,
             author_id=users[author].id,
             title=title,
             body_html=body_html,
-            body_text=_plain(body_html),
+            body_text=html_to_text(body_html),
             created_at=created_at,
             tags=[tag(name) for name in tag_names],
             upvotes=0,
@@ -283,7 +278,7 @@ def seed_demo(extra_posts: int = 40) -> dict[str, int]:
                 parent_id=parent.id if parent else None,
                 depth=parent.depth + 1 if parent else 0,
                 body_html=body_html,
-                body_text=_plain(body_html),
+                body_text=html_to_text(body_html),
                 created_at=post.created_at + timedelta(minutes=15 * (step + 1)),
                 upvotes=0,
                 downvotes=0,
