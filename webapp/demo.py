@@ -72,36 +72,95 @@ COMMUNITIES = [
     ),
 ]
 
+# (community, author, title, body HTML parts, tags, comment threads). A thread is
+# (author, text, [replies…]) with replies of the same shape.
 POSTS = [
     (
         "books",
         "alice",
         "What book made you fall in love with reading again?",
         [
-            "<p>After a long slump, <strong>The Left Hand of Darkness</strong> pulled me back in. "
-            "What did it for you?</p>"
+            "<p>After a long slump, <strong>The Left Hand of Darkness</strong> pulled me back "
+            "in. What did it for you?</p>"
         ],
         ["recommendations", "sci-fi"],
+        [
+            (
+                "farid",
+                "Pedro Páramo, in a battered paperback found on a train.",
+                [
+                    (
+                        "alice",
+                        "Rulfo! Which translation did you read?",
+                        [
+                            (
+                                "farid",
+                                "Margaret Sayers Peden's. Short, strange and unforgettable.",
+                                [],
+                            ),
+                        ],
+                    ),
+                ],
+            ),
+            (
+                "carmen",
+                "Discworld. Guards! Guards! got me through a bad winter.",
+                [
+                    ("bob", "Same here, and the audiobooks are wonderful too.", []),
+                ],
+            ),
+            ("dmitri", "Project Hail Mary. Silly science, great fun.", []),
+        ],
     ),
     (
         "books",
         "farid",
         "Reading in translation: which translators do you trust?",
         [
-            "<p>I read mostly in translation and the translator matters as much as the author.</p>",
+            "<p>I read mostly in translation, and the translator matters as much as the "
+            "author.</p>",
+            "<blockquote>Translation is the art of failure. — Umberto Eco</blockquote>",
             "<ul><li>Edith Grossman (Spanish)</li><li>Ann Goldstein (Italian)</li></ul>",
         ],
         ["translation"],
+        [
+            ("alice", "Jennifer Croft, for Olga Tokarczuk. Flawless.", []),
+            (
+                "emma_k",
+                "I check who translated a book before I buy it now.",
+                [
+                    ("farid", "Exactly. Publishers are finally putting their names on covers.", []),
+                ],
+            ),
+        ],
     ),
     (
         "cooking",
         "bob",
         "Sourdough starter revived after three months in the fridge",
         [
-            "<p>Fed it <em>twice a day</em> for three days and it doubled again. Do not give up on "
-            "a neglected starter!</p>"
+            "<p>Fed it <em>twice a day</em> for three days and it doubled again. Do not give "
+            "up on a neglected starter!</p>",
+            "<ol><li>Discard all but a spoonful</li><li>Feed 1:1:1 by weight</li>"
+            "<li>Keep it somewhere warm</li></ol>",
         ],
         ["bread", "sourdough"],
+        [
+            (
+                "emma_k",
+                "Mine smelled of nail polish remover. Is that normal?",
+                [
+                    (
+                        "bob",
+                        "Totally normal for a hungry starter. Feed it more often.",
+                        [
+                            ("emma_k", "Worked! Bubbly again after two days.", []),
+                        ],
+                    ),
+                ],
+            ),
+            ("carmen", "What flour do you use?", []),
+        ],
     ),
     (
         "cooking",
@@ -109,6 +168,7 @@ POSTS = [
         "Balcony herbs: what survives a windy fourth floor?",
         ["<p>Rosemary and thyme are thriving; basil gave up in a week.</p>"],
         ["gardening", "herbs"],
+        [("bob", "Try oregano, it loves wind and neglect.", [])],
     ),
     (
         "selfhosted",
@@ -117,8 +177,32 @@ POSTS = [
         [
             "<p>A fanless mini PC runs everything. Backups go to a second disk nightly.</p>",
             "<ol><li>nginx in front</li><li>gunicorn workers</li><li>PostgreSQL 15</li></ol>",
+            "<p>The backup job, for the curious:</p>",
+            '<pre data-language="plain">pg_dump --format=custom quorum &gt; /backup/q.dump\n</pre>',
+            '<p>Docs I leaned on: <a href="https://www.postgresql.org/docs/">the PostgreSQL '
+            "manual</a>.</p>",
         ],
         ["homelab", "postgresql"],
+        [
+            (
+                "dmitri",
+                "How much power does it draw?",
+                [
+                    ("carmen", "About 9 W idle, 20 W under load.", []),
+                ],
+            ),
+            (
+                "farid",
+                "Do you test restoring the backups?",
+                [
+                    (
+                        "carmen",
+                        "Monthly, into a scratch database. Untested backups are wishes.",
+                        [],
+                    ),
+                ],
+            ),
+        ],
     ),
     (
         "selfhosted",
@@ -126,6 +210,7 @@ POSTS = [
         "Is it worth running your own mail server in 2026?",
         ["<p>Deliverability horror stories welcome.</p>"],
         ["email"],
+        [("carmen", "Receiving is easy. Sending is where the pain lives.", [])],
     ),
     (
         "astronomy",
@@ -133,16 +218,42 @@ POSTS = [
         "Saturn's rings through a 130 mm reflector",
         ["<p>Clear sky last night. The Cassini division was visible at 150×.</p>"],
         ["planets", "observing"],
+        [("alice", "Jealous! Clouds here for two weeks.", [])],
     ),
     (
         "astronomy",
         "alice",
         "First time seeing the Andromeda galaxy with my own eyes",
         [
-            "<p>Just binoculars, a dark field and patience. A faint smudge, but <em>what</em> a "
-            "smudge.</p>"
+            "<p>Just binoculars, a dark field and patience. A faint smudge, but <em>what</em> "
+            "a smudge.</p>"
         ],
         ["observing", "beginners"],
+        [("dmitri", "Two and a half million years old light. Never gets old.", [])],
+    ),
+    (
+        "books",
+        "carmen",
+        "¿Qué estáis leyendo este mes?",
+        ["<p>Yo empecé <em>Cien años de soledad</em> otra vez. ¡Recomendaciones bienvenidas!</p>"],
+        ["recommendations", "espanol"],
+        [("farid", "Estoy con Rosa Montero, «La ridícula idea de no volver a verte».", [])],
+    ),
+    (
+        "cooking",
+        "emma_k",
+        "Brotzeit: mein Lieblingsrezept für Roggenbrot",
+        ["<p>Sauerteig, 70 % Roggen, über Nacht gehen lassen. Die Kruste ist ein Traum.</p>"],
+        ["bread", "deutsch"],
+        [("bob", "Looks great! Danke fürs Teilen.", [])],
+    ),
+    (
+        "books",
+        "farid",
+        "شعرهای حافظ را با کدام ترجمه بخوانیم؟",
+        ["<p>برای دوستانی که فارسی نمی‌خوانند، کدام ترجمهٔ انگلیسی حافظ را پیشنهاد می‌کنید؟</p>"],
+        ["translation", "poetry"],
+        [("alice", "Dick Davis's versions are lovely.", [])],
     ),
 ]
 
@@ -151,15 +262,6 @@ TOPICS = [
     ("cooking", ["recipes"], "Weeknight dinner idea #{n}: one pan, twenty minutes"),
     ("selfhosted", ["homelab"], "Uptime report, week {n}: what broke and why"),
     ("astronomy", ["observing"], "Clear-sky log, night {n}"),
-]
-
-COMMENTS = [
-    "Great question. For me it was a battered paperback found on a train.",
-    "Agreed, and the audiobook is wonderful too.",
-    "I had the opposite experience, but I see why people love it.",
-    "Thanks for sharing — saving this for the weekend.",
-    "Could you say more about how you set that up?",
-    "Same here! Took me three tries to get it right.",
 ]
 
 
@@ -219,7 +321,7 @@ def seed_demo(extra_posts: int = 40) -> dict[str, int]:
             db.session.add(tags[name])
         return tags[name]
 
-    specs = [(c, a, t, b, tg) for c, a, t, b, tg in POSTS]
+    specs = [(c, a, t, b, tg) for c, a, t, b, tg, _threads in POSTS]
     usernames = list(users)
     for n in range(1, extra_posts + 1):
         community_name, topic_tags, title = TOPICS[n % len(TOPICS)]
@@ -266,29 +368,35 @@ def seed_demo(extra_posts: int = 40) -> dict[str, int]:
         post.hot = hot_score(post.score, post.created_at)
 
     comments: list[Comment] = []
-    for post in posts[: len(POSTS)]:
-        thread: list[Comment] = []
-        for step in range(rng.randint(3, 6)):
-            parent = rng.choice(thread) if thread and rng.random() < 0.6 else None
-            author = users[rng.choice(usernames)]
-            body_html = f"<p>{escape(COMMENTS[(post.id + step) % len(COMMENTS)])}</p>"
-            comment = Comment(
-                post_id=post.id,
-                author_id=author.id,
-                parent_id=parent.id if parent else None,
-                depth=parent.depth + 1 if parent else 0,
-                body_html=body_html,
-                body_text=html_to_text(body_html),
-                created_at=post.created_at + timedelta(minutes=15 * (step + 1)),
-                upvotes=0,
-                downvotes=0,
-            )
-            db.session.add(comment)
-            db.session.flush()
-            comment.path = comment_path(parent.path if parent else None, comment.id)
-            thread.append(comment)
-        post.comment_count = len(thread)
-        comments.extend(thread)
+
+    def add_thread(post: Post, parent: Comment | None, thread, minutes: int) -> int:
+        author, text, replies = thread
+        body_html = f"<p>{escape(text)}</p>"
+        comment = Comment(
+            post_id=post.id,
+            author_id=users[author].id,
+            parent_id=parent.id if parent else None,
+            depth=parent.depth + 1 if parent else 0,
+            body_html=body_html,
+            body_text=html_to_text(body_html),
+            created_at=post.created_at + timedelta(minutes=minutes),
+            upvotes=0,
+            downvotes=0,
+        )
+        db.session.add(comment)
+        db.session.flush()
+        comment.path = comment_path(parent.path if parent else None, comment.id)
+        comments.append(comment)
+        for reply in replies:
+            minutes = add_thread(post, comment, reply, minutes + 20)
+        return minutes + 15
+
+    for post, spec in zip(posts, POSTS, strict=False):
+        before = len(comments)
+        minutes = 10
+        for thread in spec[5]:
+            minutes = add_thread(post, None, thread, minutes)
+        post.comment_count = len(comments) - before
 
     comment_vote_count = 0
     for comment in comments:

@@ -13,7 +13,7 @@ from zoneinfo import available_timezones
 from babel import Locale
 from babel.numbers import format_compact_decimal
 from flask import Flask, current_app, has_request_context, request
-from flask_babel import format_datetime, format_decimal, format_timedelta
+from flask_babel import format_date, format_datetime, format_decimal, format_timedelta
 from flask_babel import get_locale as babel_get_locale
 from flask_login import current_user
 
@@ -108,6 +108,7 @@ def init_app(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
     app.jinja_env.filters.update(
         datetime=lambda value, fmt="medium": format_datetime(value, fmt) if value else "",
+        date=lambda value, fmt="medium": format_date(value, fmt) if value else "",
         relative=relative_time,
         number=format_decimal,
         compact=compact_number,

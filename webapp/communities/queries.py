@@ -82,3 +82,18 @@ def log_page(community_id: int, cursor: str | None, page_size: int) -> Page:
         lambda row: (row[0].created_at, row[0].id),
         scalars=False,
     )
+
+
+def sidebar_context(community: Community, viewer) -> dict:
+    """What every page with the community sidebar shows: the community, the viewer's
+    membership and powers, and its moderators."""
+    from webapp.communities import permissions
+
+    membership = membership_of(viewer, community.id)
+    return {
+        "community": community,
+        "membership": membership,
+        "is_moderator": permissions.is_moderator(viewer, membership),
+        "is_owner": permissions.is_owner(viewer, membership),
+        "moderators": moderators_of(community.id),
+    }

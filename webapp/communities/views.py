@@ -22,15 +22,7 @@ def _community_or_404(name: str):
 
 
 def _community_context(community) -> dict:
-    """What every community page shows: the community, the viewer's role, moderators."""
-    membership = queries.membership_of(current_user, community.id)
-    return {
-        "community": community,
-        "membership": membership,
-        "is_moderator": permissions.is_moderator(current_user, membership),
-        "is_owner": permissions.is_owner(current_user, membership),
-        "moderators": queries.moderators_of(community.id),
-    }
+    return queries.sidebar_context(community, current_user)
 
 
 @bp.route("/c/")

@@ -84,16 +84,16 @@ def detail(post_id: int, slug: str):
         branch = comment_queries.comment_with_post(int(request.args["thread"]))
         if branch is None or branch.post_id != post.id:
             abort(404)
-    membership = community_queries.membership_of(current_user, post.community_id)
+    sidebar = community_queries.sidebar_context(post.community, current_user)
     return render_template(
         "posts/detail.html",
         post=post,
-        community=post.community,
+        **sidebar,
         thread=comment_queries.comment_thread(post.id, sort, root=branch),
         branch=branch,
         sort=sort,
         comment_form=CommentForm(formdata=None),
-        can_moderate=permissions.can_moderate(current_user, membership),
+        can_moderate=permissions.can_moderate(current_user, sidebar["membership"]),
         can_comment=permissions.can_comment(current_user, post),
         removal_form=RemovalForm(formdata=None),
     )
