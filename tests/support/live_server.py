@@ -82,7 +82,7 @@ def _stop(process: subprocess.Popen) -> None:
 
 
 @contextmanager
-def live_server(database_url: str) -> Iterator[str]:
+def serve(database_url: str) -> Iterator[str]:
     """Migrate `database_url`, serve the app on it with gunicorn, yield the base URL."""
     env = server_environment(database_url)
     migrate(env)
