@@ -184,3 +184,36 @@ def test_join_a_community_and_reply_in_place(page: Page, browser, live_server, r
             "Somewhere dark, away from the city."
         )
     assert_accessible(page)
+
+
+def test_an_expired_form_says_so_instead_of_failing_silently(page: Page, request):
+    javascript = request.node.callspec.id == "js"
+    host = sign_up_in_context(page, "host")
+    name = f"c_{uuid.uuid4().hex[:10]}"
+    token = csrf_token_from(page.context.request.get("/c/new").text())
+    page.context.request.post(
+        "/c/new",
+        form={"csrf_token": token, "name": name, "title": "Quiet", "description": "", "rules": ""},
+    )
+    page.context.request.post(
+        "/auth/logout", form={"csrf_token": csrf_token_from(page.context.request.get("/").text())}
+    )
+    sign_up_in_context(page, "late")
+    page.goto(f"/c/{name}")
+    assert_accessible(page)
+    # Simulate a tab left open past the token's lifetime: its tokens no longer match.
+    page.evaluate(
+        """() => {
+            document.querySelectorAll('input[name=csrf_token]').forEach(i => i.value = 'stale');
+            document.body.setAttribute('hx-headers', '{"X-CSRFToken": "stale"}');
+        }"""
+    )
+    page.get_by_role("button", name="Join").click()
+    if javascript:
+        expect(page.get_by_role("alert")).to_contain_text("This page had expired")
+        expect(page.get_by_role("button", name="Join")).to_be_visible()
+    else:
+        expect(page.get_by_role("heading", level=1)).to_have_text("Bad request")
+        expect(page.get_by_role("main")).to_contain_text("nothing was saved")
+    assert_accessible(page)
+    assert host
