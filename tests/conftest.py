@@ -32,6 +32,7 @@ def suite_settings(database_url: str, instance_path) -> dict:
         "LOGIN_RATE_LIMIT": "10000 per minute",
         "REGISTER_RATE_LIMIT": "10000 per minute",
         "WRITE_RATE_LIMIT": "10000 per minute",
+        "VOTE_RATE_LIMIT": "10000 per minute",
         "UPLOAD_RATE_LIMIT": "10000 per minute",
         "TESTING": True,
     }

@@ -60,14 +60,15 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from webapp.auth import bp as auth_bp
-    from webapp.comments import bp as comments_bp
-    from webapp.communities import bp as communities_bp
-    from webapp.feeds import bp as feeds_bp
-    from webapp.media import bp as media_bp
-    from webapp.meta import bp as meta_bp
-    from webapp.posts import bp as posts_bp
-    from webapp.tags import bp as tags_bp
+    from webapp.auth.views import bp as auth_bp
+    from webapp.comments.views import bp as comments_bp
+    from webapp.communities.views import bp as communities_bp
+    from webapp.feeds.views import bp as feeds_bp
+    from webapp.media.views import bp as media_bp
+    from webapp.meta.views import bp as meta_bp
+    from webapp.posts.views import bp as posts_bp
+    from webapp.tags.views import bp as tags_bp
+    from webapp.votes.views import bp as votes_bp
 
     for blueprint in (
         meta_bp,
@@ -78,6 +79,7 @@ def _register_blueprints(app: Flask) -> None:
         comments_bp,
         tags_bp,
         media_bp,
+        votes_bp,
     ):
         app.register_blueprint(blueprint)
 

@@ -49,6 +49,7 @@ class DefaultConfig:
     REGISTER_RATE_LIMIT = "5 per minute;20 per hour"
     UPLOAD_RATE_LIMIT = "30 per hour"
     WRITE_RATE_LIMIT = "30 per minute;300 per hour"
+    VOTE_RATE_LIMIT = "120 per minute;2000 per hour"
 
     PASSWORD_HASH_METHOD = "scrypt"
     MAX_CONTENT_LENGTH = 8 * 1024 * 1024
@@ -78,6 +79,7 @@ ENVIRONMENT_SETTINGS: dict[str, type] = {
     "REGISTER_RATE_LIMIT": str,
     "UPLOAD_RATE_LIMIT": str,
     "WRITE_RATE_LIMIT": str,
+    "VOTE_RATE_LIMIT": str,
     "RATELIMIT_ENABLED": bool,
     "PROXY_FIX_HOPS": int,
     "MAX_CONTENT_LENGTH": int,

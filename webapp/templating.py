@@ -53,12 +53,23 @@ def editor_labels() -> dict[str, str]:
     }
 
 
+def can_vote_on(item) -> bool:
+    """Show vote buttons: on visible items not written by the viewer (guests see them
+    too, and are asked to sign in when they press one)."""
+    from flask_login import current_user
+
+    if not item.is_visible:
+        return False
+    return not current_user.is_authenticated or item.author_id != current_user.id
+
+
 def init_app(app: Flask) -> None:
     from webapp.moderation_log import action_label
 
     app.jinja_env.filters["paragraphs"] = paragraphs
     app.jinja_env.globals["action_label"] = action_label
     app.jinja_env.globals["editor_labels"] = editor_labels
+    app.jinja_env.globals["can_vote_on"] = can_vote_on
     app.jinja_env.globals.update(
         has_endpoint=has_endpoint, current_path=current_path, url_with=url_with
     )

@@ -1,7 +1,1 @@
 """Accounts: registration, sign in and out, password changes."""
-
-from flask import Blueprint
-
-bp = Blueprint("auth", __name__)
-
-from webapp.auth import views  # noqa: E402,F401  (routes register on import)

@@ -2,14 +2,25 @@
 
 from __future__ import annotations
 
-from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
-from webapp.auth import bp, services
+from webapp.auth import services
 from webapp.auth.forms import ChangePasswordForm, LoginForm, RegistrationForm
 from webapp.extensions import limiter
 from webapp.urls import safe_next_url
+
+bp = Blueprint("auth", __name__)
 
 
 def _login_identifier_key() -> str:

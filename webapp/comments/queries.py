@@ -69,6 +69,17 @@ def comment_thread(post_id: int, sort: str, root: Comment | None = None) -> list
     return roots
 
 
+def comment_ids(nodes: list[ThreadNode]) -> list[int]:
+    """Every comment id in a list of trees."""
+    ids: list[int] = []
+    stack = list(nodes)
+    while stack:
+        node = stack.pop()
+        ids.append(node.comment.id)
+        stack.extend(node.children)
+    return ids
+
+
 def comment_with_post(comment_id: int) -> Comment | None:
     statement = (
         select(Comment)

@@ -4,6 +4,7 @@ edit, delete, and moderator removal."""
 from __future__ import annotations
 
 from flask import (
+    Blueprint,
     abort,
     current_app,
     flash,
@@ -16,7 +17,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from webapp.comments import bp, permissions, queries, services
+from webapp.comments import permissions, queries, services
 from webapp.comments.forms import CommentForm
 from webapp.comments.queries import MAX_VISIBLE_DEPTH, ThreadNode
 from webapp.communities import queries as community_queries
@@ -24,6 +25,8 @@ from webapp.extensions import limiter
 from webapp.htmx import is_htmx, sign_in_first
 from webapp.posts import queries as post_queries
 from webapp.posts.forms import RemovalForm
+
+bp = Blueprint("comments", __name__)
 
 
 def _comment_url(comment) -> str:

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from webapp.communities import bp, permissions, queries, services
+from webapp.communities import permissions, queries, services
 from webapp.communities.forms import CommunityDetailsForm, ModeratorForm, NewCommunityForm
 from webapp.feeds import queries as feed_queries
+from webapp.feeds.rendering import render_feed, requested_order
 from webapp.htmx import is_htmx, redirect_for_htmx, render_page_or_partial, sign_in_first
+from webapp.votes.queries import my_post_votes
+
+bp = Blueprint("communities", __name__)
 
 PAGE_SIZE = 50
 
@@ -63,15 +67,14 @@ def create():
 def page(name: str):
     """A community: its posts (pinned first) and a sidebar about it."""
     community = _community_or_404(name)
-    cursor = request.args.get("cursor")
-    feed = feed_queries.newest_posts(
-        cursor, current_app.config["FEED_PAGE_SIZE"], community_id=community.id
-    )
-    pinned = [] if cursor else feed_queries.pinned_posts(community.id)
-    if is_htmx():
-        return render_page_or_partial("communities/page.html", "feeds/_feed_page.html", page=feed)
-    return render_template(
-        "communities/page.html", page=feed, pinned=pinned, **_community_context(community)
+    pinned = [] if request.args.get("cursor") else feed_queries.pinned_posts(community.id)
+    return render_feed(
+        "communities/page.html",
+        requested_order(),
+        community_id=community.id,
+        pinned=pinned,
+        pinned_votes=my_post_votes(current_user, (post.id for post in pinned)),
+        **_community_context(community),
     )
 
 

@@ -1,15 +1,29 @@
-"""Feed pages."""
+"""Feed pages: home (your communities and people), and everything. htmx asks for the
+next page as a fragment when the end of the list scrolls into view."""
 
 from __future__ import annotations
 
-from flask import current_app, request
+from flask import Blueprint
+from flask_login import current_user
 
-from webapp.feeds import bp, queries
-from webapp.htmx import render_page_or_partial
+from webapp.feeds import queries
+from webapp.feeds.rendering import render_feed, requested_order
+
+bp = Blueprint("feeds", __name__)
 
 
 @bp.route("/")
 def home():
-    """The newest posts across Quorum; htmx asks for the next page as a fragment."""
-    page = queries.newest_posts(request.args.get("cursor"), current_app.config["FEED_PAGE_SIZE"])
-    return render_page_or_partial("feeds/home.html", "feeds/_feed_page.html", page=page)
+    """Your communities and the people you follow; everything for guests."""
+    order = requested_order()
+    if not current_user.is_authenticated:
+        return render_feed("feeds/home.html", order, feed_kind="all")
+    if not queries.has_subscriptions(current_user.id):
+        return render_feed("feeds/home.html", order, feed_kind="welcome")
+    return render_feed("feeds/home.html", order, feed_kind="home", home_of=current_user.id)
+
+
+@bp.route("/all")
+def everything():
+    """Every post on the site."""
+    return render_feed("feeds/home.html", requested_order(), feed_kind="all")

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from flask import current_app, jsonify, request, send_from_directory
+from flask import Blueprint, current_app, jsonify, request, send_from_directory
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from webapp.extensions import limiter
-from webapp.media import bp, services
+from webapp.media import services
+
+bp = Blueprint("media", __name__)
 
 
 @bp.route("/media/upload", methods=["POST"])

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, current_app, jsonify, redirect, url_for
+from flask import Blueprint, abort, current_app, jsonify, redirect, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import text
@@ -10,8 +10,10 @@ from wtforms import HiddenField, SelectField
 
 from webapp.extensions import cache, db
 from webapp.i18n import COOKIE_MAX_AGE, LANGUAGE_COOKIE, language_choices, normalize_locale
-from webapp.meta import bp, services
+from webapp.meta import services
 from webapp.urls import back_url
+
+bp = Blueprint("meta", __name__)
 
 
 class LanguageForm(FlaskForm):

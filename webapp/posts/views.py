@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -10,8 +10,11 @@ from webapp.comments import queries as comment_queries
 from webapp.comments.forms import CommentForm
 from webapp.communities import queries as community_queries
 from webapp.extensions import limiter
-from webapp.posts import bp, permissions, queries, services
+from webapp.posts import permissions, queries, services
 from webapp.posts.forms import PostForm, RemovalForm
+from webapp.votes import queries as vote_queries
+
+bp = Blueprint("posts", __name__)
 
 
 def _post_or_404(post_id: int):
@@ -85,11 +88,16 @@ def detail(post_id: int, slug: str):
         if branch is None or branch.post_id != post.id:
             abort(404)
     sidebar = community_queries.sidebar_context(post.community, current_user)
+    thread = comment_queries.comment_thread(post.id, sort, root=branch)
     return render_template(
         "posts/detail.html",
         post=post,
         **sidebar,
-        thread=comment_queries.comment_thread(post.id, sort, root=branch),
+        thread=thread,
+        my_vote=vote_queries.my_post_votes(current_user, [post.id]).get(post.id, 0),
+        my_comment_votes=vote_queries.my_comment_votes(
+            current_user, comment_queries.comment_ids(thread)
+        ),
         branch=branch,
         sort=sort,
         comment_form=CommentForm(formdata=None),

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from flask import abort, current_app, render_template, request
+from flask import Blueprint, abort, render_template, request
 
-from webapp.feeds import queries as feed_queries
+from webapp.feeds.rendering import render_feed, requested_order
 from webapp.htmx import render_page_or_partial
-from webapp.tags import bp, queries
+from webapp.tags import queries
 from webapp.tags.services import normalize_tag
+
+bp = Blueprint("tags", __name__)
 
 
 @bp.route("/t/<name>")
@@ -16,10 +18,7 @@ def tag(name: str):
     found = queries.tag_by_name(name)
     if found is None:
         abort(404)
-    page = feed_queries.newest_posts(
-        request.args.get("cursor"), current_app.config["FEED_PAGE_SIZE"], tag_id=found.id
-    )
-    return render_page_or_partial("tags/tag.html", "feeds/_feed_page.html", tag=found, page=page)
+    return render_feed("tags/tag.html", requested_order(), tag_id=found.id, tag=found)
 
 
 @bp.route("/tags")

@@ -1,0 +1,1 @@
+"""Voting on posts and comments."""

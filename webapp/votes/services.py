@@ -1,0 +1,93 @@
+"""Casting votes. The vote row and the item's score, upvotes, downvotes (and a post's
+hot rank) change in one transaction, with the item's row locked first, so that
+`score == sum(votes)` holds however many votes arrive at once.
+
+Rules: a vote is +1, -1 or 0 (clear). Nobody votes on their own posts or comments,
+and removed or deleted items take no votes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import delete, select, update
+
+from webapp.extensions import db
+from webapp.models import Comment, CommentVote, Post, PostVote, User
+from webapp.ranking import hot_score
+
+VOTE_VALUES = (-1, 0, 1)
+
+
+class VoteError(Exception):
+    def __init__(self, message, status: int = 400):
+        super().__init__(str(message))
+        self.message = message
+        self.status = status
+
+
+@dataclass
+class VoteResult:
+    score: int
+    my_vote: int
+
+
+def _counter_changes(old: int, new: int) -> dict[str, int]:
+    """How upvotes and downvotes move when one person's vote goes from `old` to `new`."""
+    return {
+        "upvotes": (new == 1) - (old == 1),
+        "downvotes": (new == -1) - (old == -1),
+    }
+
+
+def _cast(user: User, item, item_model, vote_model, item_key: str, value: int) -> VoteResult:
+    if value not in VOTE_VALUES:
+        raise VoteError(_l("A vote is up, down or nothing."))
+    if item.author_id == user.id:
+        raise VoteError(_l("You cannot vote on what you wrote."), status=403)
+    if not item.is_visible:
+        raise VoteError(_l("This can no longer be voted on."), status=409)
+
+    # Lock the item's row before reading the vote: concurrent votes on the same item
+    # queue here (a row lock on PostgreSQL, the write lock on SQLite).
+    db.session.execute(
+        update(item_model).where(item_model.id == item.id).values(upvotes=item_model.upvotes)
+    )
+    key_column = getattr(vote_model, item_key)
+    vote_filter = (vote_model.user_id == user.id, key_column == item.id)
+    old = db.session.scalar(select(vote_model.value).where(*vote_filter)) or 0
+    if old == value:
+        db.session.rollback()
+        return VoteResult(score=item.score, my_vote=value)
+    if value == 0:
+        db.session.execute(delete(vote_model).where(*vote_filter))
+    elif old == 0:
+        db.session.add(vote_model(user_id=user.id, value=value, **{item_key: item.id}))
+        db.session.flush()
+    else:
+        db.session.execute(update(vote_model).where(*vote_filter).values(value=value))
+    changes = _counter_changes(old, value)
+    db.session.execute(
+        update(item_model)
+        .where(item_model.id == item.id)
+        .values(
+            upvotes=item_model.upvotes + changes["upvotes"],
+            downvotes=item_model.downvotes + changes["downvotes"],
+            score=item_model.score + changes["upvotes"] - changes["downvotes"],
+        )
+    )
+    db.session.refresh(item)
+    if item_model is Post:
+        item.hot = hot_score(item.score, item.created_at)
+    db.session.commit()
+    return VoteResult(score=item.score, my_vote=value)
+
+
+def vote_on_post(user: User, post: Post, value: int) -> VoteResult:
+    """Set the user's vote on a post; the post's hot rank follows its new score."""
+    return _cast(user, post, Post, PostVote, "post_id", value)
+
+
+def vote_on_comment(user: User, comment: Comment, value: int) -> VoteResult:
+    return _cast(user, comment, Comment, CommentVote, "comment_id", value)
