@@ -102,3 +102,34 @@ def test_parallel_joins_and_leaves_keep_member_count_exact(app, committing_db):
     assert member_count(community_id) == (21, 21)
     assert run_together(app, [leave(uid) for uid in people[1:]] + [leave(people[5])] * 5) == []
     assert member_count(community_id) == (1, 1)
+
+
+def test_parallel_votes_keep_score_equal_to_the_sum_of_votes(app, committing_db):
+    from webapp.models import Post, PostVote
+    from webapp.votes import services as vote_services
+
+    people = make_people(21)
+    with app.test_request_context():
+        owner = db.session.get(User, people[0])
+        community = services.create_community(owner, "votes", "Votes", "", "")
+        from webapp.posts import services as post_services
+
+        post_id = post_services.submit_post(owner, community, "Popular", "", None, []).id
+    db.session.remove()
+
+    def cast(user_id, value):
+        return lambda: vote_services.vote_on_post(
+            db.session.get(User, user_id), db.session.get(Post, post_id), value
+        )
+
+    # Twenty different people, half up and half down, all at once.
+    actions = [cast(uid, 1 if index % 2 else -1) for index, uid in enumerate(people[1:])]
+    assert run_together(app, actions) == []
+    # One person flipping twenty times at once: whatever order wins, one vote remains.
+    assert run_together(app, [cast(people[1], (-1, 1)[i % 2]) for i in range(20)]) == []
+    db.session.expire_all()
+    post = db.session.get(Post, post_id)
+    votes = db.session.scalars(select(PostVote.value).where(PostVote.post_id == post_id)).all()
+    assert post.score == sum(votes)
+    assert post.upvotes == votes.count(1) and post.downvotes == votes.count(-1)
+    assert len(votes) == 20
