@@ -220,4 +220,5 @@ def test_post_page_loads_in_a_constant_number_of_statements(
     with count_statements() as counter:
         response = client.get(f"/p/{post_id}/busy-thread")
     assert response.status_code == 200
-    assert counter.count <= 3, counter.statements
+    # post (with author, community, tags), moderators, author's numbers, the whole thread
+    assert counter.count <= 4, counter.statements

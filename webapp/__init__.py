@@ -67,6 +67,7 @@ def _register_blueprints(app: Flask) -> None:
     from webapp.media.views import bp as media_bp
     from webapp.meta.views import bp as meta_bp
     from webapp.posts.views import bp as posts_bp
+    from webapp.profiles.views import bp as profiles_bp
     from webapp.tags.views import bp as tags_bp
     from webapp.votes.views import bp as votes_bp
 
@@ -80,6 +81,7 @@ def _register_blueprints(app: Flask) -> None:
         tags_bp,
         media_bp,
         votes_bp,
+        profiles_bp,
     ):
         app.register_blueprint(blueprint)
 

@@ -70,6 +70,9 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals["action_label"] = action_label
     app.jinja_env.globals["editor_labels"] = editor_labels
     app.jinja_env.globals["can_vote_on"] = can_vote_on
+    from webapp.profiles.avatars import avatar_url
+
+    app.jinja_env.globals["avatar_url"] = avatar_url
     app.jinja_env.globals.update(
         has_endpoint=has_endpoint, current_path=current_path, url_with=url_with
     )

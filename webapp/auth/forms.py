@@ -109,3 +109,26 @@ class ChangePasswordForm(FlaskForm):
             EqualTo("new_password", message=_l("The two passwords do not match.")),
         ],
     )
+
+
+class ChangeEmailForm(FlaskForm):
+    """Change the sign-in email; the current password proves it is really you."""
+
+    new_email = EmailField(
+        _l("New email address"),
+        validators=[
+            DataRequired(_l("Enter your email address.")),
+            Length(max=254, message=_l("An email address has at most 254 characters.")),
+            Email(
+                _l("Enter a valid email address, like name@example.com."),
+                check_deliverability=False,
+            ),
+        ],
+    )
+    email_password = PasswordField(
+        _l("Current password"), validators=[DataRequired(_l("Enter your current password."))]
+    )
+
+    def validate_new_email(self, field) -> None:
+        if queries.email_taken(field.data):
+            raise ValidationError(_l("An account with this email address already exists."))

@@ -75,3 +75,17 @@ def change_password(user: User, current_password: str, new_password: str) -> Non
     user.password_hash = hash_password(new_password)
     user.session_epoch += 1
     db.session.commit()
+
+
+def change_email(user: User, password: str, new_email: str) -> None:
+    """Move the account to a new email address (the password confirms it)."""
+    if not password_matches(user.password_hash, password):
+        raise AccountError(_l("Your current password is not correct."), "email_password")
+    user.email = queries.normalize_email(new_email)
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        raise AccountError(
+            _l("An account with this email address already exists."), "new_email"
+        ) from None

@@ -16,7 +16,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
 from webapp.auth import services
-from webapp.auth.forms import ChangePasswordForm, LoginForm, RegistrationForm
+from webapp.auth.forms import ChangeEmailForm, ChangePasswordForm, LoginForm, RegistrationForm
 from webapp.extensions import limiter
 from webapp.urls import safe_next_url
 
@@ -114,4 +114,26 @@ def account():
                 _("Your password has been changed. Other devices have been signed out."), "success"
             )
             return redirect(url_for("auth.account"))
-    return render_template("auth/account.html", form=form), 422 if form.errors else 200
+    return render_template(
+        "auth/account.html", form=form, email_form=ChangeEmailForm(formdata=None)
+    ), (422 if form.errors else 200)
+
+
+@bp.route("/settings/account/email", methods=["POST"])
+@login_required
+def change_email():
+    """Change the sign-in email address."""
+    email_form = ChangeEmailForm()
+    if email_form.validate_on_submit():
+        try:
+            services.change_email(
+                current_user, email_form.email_password.data, email_form.new_email.data
+            )
+        except services.AccountError as error:
+            getattr(email_form, error.field or "new_email").errors.append(error.message)
+        else:
+            flash(_("Your email address has been changed."), "success")
+            return redirect(url_for("auth.account"), 303)
+    return render_template(
+        "auth/account.html", form=ChangePasswordForm(formdata=None), email_form=email_form
+    ), 422

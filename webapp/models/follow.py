@@ -26,4 +26,5 @@ class Follow(Base):
     __table_args__ = (
         CheckConstraint("follower_id <> followed_id", name="not_self"),
         Index("ix_follows_followed_id_created_at", "followed_id", "created_at"),
+        Index("ix_follows_follower_id_created_at", "follower_id", "created_at"),
     )

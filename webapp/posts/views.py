@@ -12,6 +12,7 @@ from webapp.communities import queries as community_queries
 from webapp.extensions import limiter
 from webapp.posts import permissions, queries, services
 from webapp.posts.forms import PostForm, RemovalForm
+from webapp.profiles import queries as profile_queries
 from webapp.votes import queries as vote_queries
 
 bp = Blueprint("posts", __name__)
@@ -89,6 +90,12 @@ def detail(post_id: int, slug: str):
             abort(404)
     sidebar = community_queries.sidebar_context(post.community, current_user)
     thread = comment_queries.comment_thread(post.id, sort, root=branch)
+    author_card = {}
+    if post.author is not None and post.deleted_at is None:
+        author_card = {
+            "author_numbers": profile_queries.profile_numbers(post.author_id),
+            "following_author": profile_queries.is_following(current_user, post.author_id),
+        }
     return render_template(
         "posts/detail.html",
         post=post,
@@ -104,6 +111,7 @@ def detail(post_id: int, slug: str):
         can_moderate=permissions.can_moderate(current_user, sidebar["membership"]),
         can_comment=permissions.can_comment(current_user, post),
         removal_form=RemovalForm(formdata=None),
+        **author_card,
     )
 
 

@@ -1,0 +1,1 @@
+"""Profiles: public pages of people, following, and profile settings."""

@@ -1,0 +1,96 @@
+"""Reads for profiles: the person, their numbers in one statement, their lists."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
+
+from webapp.extensions import db
+from webapp.models import Comment, Follow, Post, Profile, User
+from webapp.pagination import Page, SortKey, keyset_page
+
+
+@dataclass
+class ProfileNumbers:
+    posts: int
+    comments: int
+    karma: int
+    followers: int
+    following: int
+
+
+def user_by_username(username: str) -> User | None:
+    if len(username) > 30:
+        return None
+    return db.session.scalar(
+        select(User).join(User.profile).where(func.lower(Profile.username) == username.lower())
+    )
+
+
+def profile_numbers(user_id: int) -> ProfileNumbers:
+    """Counts and karma (the score of everything they wrote that is still up)."""
+
+    def scalar(statement):
+        return statement.scalar_subquery()
+
+    visible_posts = (
+        Post.author_id == user_id,
+        Post.removed_at.is_(None),
+        Post.deleted_at.is_(None),
+    )
+    visible_comments = (
+        Comment.author_id == user_id,
+        Comment.removed_at.is_(None),
+        Comment.deleted_at.is_(None),
+    )
+    row = db.session.execute(
+        select(
+            scalar(select(func.count()).select_from(Post).where(*visible_posts)),
+            scalar(select(func.count()).select_from(Comment).where(*visible_comments)),
+            scalar(select(func.coalesce(func.sum(Post.score), 0)).where(*visible_posts)),
+            scalar(select(func.coalesce(func.sum(Comment.score), 0)).where(*visible_comments)),
+            scalar(select(func.count()).select_from(Follow).where(Follow.followed_id == user_id)),
+            scalar(select(func.count()).select_from(Follow).where(Follow.follower_id == user_id)),
+        )
+    ).one()
+    posts, comments, post_karma, comment_karma, followers, following = row
+    return ProfileNumbers(posts, comments, post_karma + comment_karma, followers, following)
+
+
+def is_following(viewer, user_id: int) -> bool:
+    if viewer is None or not viewer.is_authenticated:
+        return False
+    return db.session.get(Follow, (viewer.id, user_id)) is not None
+
+
+def comments_page(user_id: int, cursor: str | None, page_size: int) -> Page[Comment]:
+    """Their visible comments, newest first, each with its post."""
+    statement = (
+        select(Comment)
+        .where(
+            Comment.author_id == user_id,
+            Comment.removed_at.is_(None),
+            Comment.deleted_at.is_(None),
+        )
+        .options(joinedload(Comment.post))
+    )
+    keys = (SortKey(Comment.created_at), SortKey(Comment.id))
+    return keyset_page(statement, keys, cursor, page_size, lambda c: (c.created_at, c.id))
+
+
+def people_page(user_id: int, direction: str, cursor: str | None, page_size: int) -> Page:
+    """Followers of `user_id` (direction "followers") or the people they follow."""
+    if direction == "followers":
+        person, filter_column = Follow.follower_id, Follow.followed_id
+    else:
+        person, filter_column = Follow.followed_id, Follow.follower_id
+    statement = select(Follow, User).join(User, User.id == person).where(filter_column == user_id)
+    keys = (SortKey(Follow.created_at), SortKey(person))
+    key_of = (
+        (lambda row: (row[0].created_at, row[0].follower_id))
+        if direction == "followers"
+        else (lambda row: (row[0].created_at, row[0].followed_id))
+    )
+    return keyset_page(statement, keys, cursor, page_size, key_of, scalars=False)

@@ -1,0 +1,170 @@
+"""People's pages, following, and the profile settings page."""
+
+from __future__ import annotations
+
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from webapp.feeds.rendering import render_feed, requested_order
+from webapp.htmx import is_htmx, render_page_or_partial, sign_in_first
+from webapp.profiles import queries, services
+from webapp.profiles.avatars import identicon_svg
+from webapp.profiles.forms import ProfileForm
+from webapp.urls import back_url
+
+bp = Blueprint("profiles", __name__)
+
+LIST_PAGE_SIZE = 50
+
+
+def _user_or_404(username: str):
+    user = queries.user_by_username(username)
+    if user is None:
+        abort(404)
+    return user
+
+
+def _header_context(user) -> dict:
+    return {
+        "person": user,
+        "numbers": queries.profile_numbers(user.id),
+        "following": queries.is_following(current_user, user.id),
+    }
+
+
+@bp.route("/u/<username>")
+def profile(username: str):
+    """A person's page: who they are, their numbers, and their posts or comments."""
+    user = _user_or_404(username)
+    if user.profile.username != username:
+        canonical = url_for("profiles.profile", username=user.profile.username, **request.args)
+        return redirect(canonical, 301)
+    tab = "comments" if request.args.get("tab") == "comments" else "posts"
+    if tab == "posts":
+        return render_feed(
+            "profiles/profile.html",
+            requested_order(),
+            author_id=user.id,
+            tab=tab,
+            **_header_context(user),
+        )
+    page = queries.comments_page(user.id, request.args.get("cursor"), LIST_PAGE_SIZE)
+    if is_htmx() and request.args.get("cursor"):
+        return render_page_or_partial(
+            "profiles/profile.html", "profiles/_comments_page.html", page=page, person=user
+        )
+    return render_template("profiles/profile.html", page=page, tab=tab, **_header_context(user))
+
+
+@bp.route("/u/<username>/followers")
+def followers(username: str):
+    """Who follows this person."""
+    return _people(username, "followers")
+
+
+@bp.route("/u/<username>/following")
+def following(username: str):
+    """Whom this person follows."""
+    return _people(username, "following")
+
+
+def _people(username: str, direction: str):
+    user = _user_or_404(username)
+    page = queries.people_page(user.id, direction, request.args.get("cursor"), LIST_PAGE_SIZE)
+    return render_page_or_partial(
+        "profiles/people.html",
+        "profiles/_people_page.html",
+        page=page,
+        direction=direction,
+        **_header_context(user),
+    )
+
+
+def _follow_response(user):
+    if is_htmx():
+        return render_page_or_partial(
+            "profiles/profile.html",
+            "profiles/_follow_button.html",
+            person=user,
+            numbers=queries.profile_numbers(user.id),
+            following=queries.is_following(current_user, user.id),
+        )
+    return redirect(back_url(url_for("profiles.profile", username=user.profile.username)), 303)
+
+
+@bp.route("/u/<username>/follow", methods=["POST"])
+def follow(username: str):
+    """Follow someone (htmx swaps the button and count; without JS, back to the page)."""
+    user = _user_or_404(username)
+    if not current_user.is_authenticated:
+        return sign_in_first(url_for("profiles.profile", username=user.profile.username))
+    try:
+        services.follow(current_user, user)
+    except services.ProfileError as error:
+        abort(error.status)
+    return _follow_response(user)
+
+
+@bp.route("/u/<username>/unfollow", methods=["POST"])
+def unfollow(username: str):
+    """Stop following someone."""
+    user = _user_or_404(username)
+    if not current_user.is_authenticated:
+        return sign_in_first(url_for("profiles.profile", username=user.profile.username))
+    services.unfollow(current_user, user)
+    return _follow_response(user)
+
+
+@bp.route("/u/<username>/avatar.svg")
+def generated_avatar(username: str):
+    """The generated picture of someone without an uploaded one."""
+    response = make_response(identicon_svg(username))
+    response.mimetype = "image/svg+xml"
+    response.headers["Cache-Control"] = "public, max-age=86400"
+    response.headers["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'"
+    return response
+
+
+@bp.route("/settings/profile", methods=["GET", "POST"])
+@login_required
+def settings():
+    """Edit display name, names, bio, website and picture."""
+    profile = current_user.profile
+    form = ProfileForm()
+    if request.method == "GET":
+        form.display_name.data = profile.display_name
+        form.first_name.data = profile.first_name
+        form.last_name.data = profile.last_name
+        form.bio.data = profile.bio_html
+        form.body_format.data = "html"
+        form.website.data = profile.website
+    if form.validate_on_submit():
+        upload = form.avatar.data
+        has_upload = upload is not None and getattr(upload, "filename", "")
+        try:
+            services.update_profile(
+                current_user,
+                display_name=form.display_name.data or "",
+                first_name=form.first_name.data or "",
+                last_name=form.last_name.data or "",
+                bio_html=form.cleaned_bio(),
+                website=form.website.data or "",
+                avatar_stream=upload.stream if has_upload else None,
+                remove_avatar=form.remove_avatar.data,
+            )
+        except services.ProfileError as error:
+            getattr(form, error.field or "avatar").errors.append(error.message)
+        else:
+            flash(_("Your profile has been saved."), "success")
+            return redirect(url_for("profiles.settings"), 303)
+    return render_template("profiles/settings.html", form=form), 422 if form.errors else 200
