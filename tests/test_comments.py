@@ -90,9 +90,39 @@ def test_reply_to_a_comment_of_another_post_is_refused(client, auth, thread, con
         f"/p/{thread['post']}/talk",
         {"body": "Sneaky", "parent_id": str(foreign)},
         post_url=f"/p/{thread['post']}/comments",
+        follow_redirects=True,
     )
-    assert response.status_code == 400
+    assert "That comment is not part of this post." in response.get_data(as_text=True)
     assert content.reload(Post, thread["post"]).comment_count == 0
+
+
+@pytest.mark.parametrize("parent_id", ["99999999999999999999", "²", "٣", "-1", "0"])
+def test_odd_parent_ids_never_break_the_page(client, auth, thread, parent_id):
+    auth.login("bob")
+    response = submit(
+        client,
+        f"/p/{thread['post']}/talk",
+        {"body": "Hello", "parent_id": parent_id},
+        post_url=f"/p/{thread['post']}/comments",
+    )
+    assert response.status_code in (303, 422)
+
+
+def test_replies_to_a_deleted_comment_are_refused(client, auth, thread, content):
+    top = content.comment(thread["alice"], thread["post"])
+    auth.login("alice")
+    submit(client, "/", {}, post_url=f"/comments/{top}/delete")
+    auth.logout()
+    auth.login("bob")
+    assert client.get(f"/comments/{top}/reply").status_code == 303
+    response = submit(
+        client,
+        f"/p/{thread['post']}/talk",
+        {"body": "Hello?", "parent_id": str(top)},
+        post_url=f"/p/{thread['post']}/comments",
+        follow_redirects=True,
+    )
+    assert "it takes no replies" in response.get_data(as_text=True)
 
 
 def test_unsafe_comment_markup_is_cleaned(client, auth, thread):

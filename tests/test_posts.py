@@ -165,7 +165,9 @@ def test_moderator_removes_with_a_logged_reason_and_can_restore(
     assert (entry.action, entry.reason, entry.target_id) == ("remove_post", "Advertising", post_id)
     assert content.reload(Community, books["community"]).post_count == 0
     auth.logout()
-    assert "[removed]" in client.get(f"/p/{post_id}/spam-spam").get_data(as_text=True)
+    removed_page = client.get(f"/p/{post_id}/spam-spam").get_data(as_text=True)
+    assert "[removed]" in removed_page and "Spam spam" not in removed_page
+    assert client.get(f"/p/{post_id}").headers["Location"] == f"/p/{post_id}/removed"
     auth.login("alice")
     submit(client, "/", {}, post_url=f"/p/{post_id}/restore")
     assert content.reload(Post, post_id).removed_at is None
@@ -202,9 +204,13 @@ def test_locked_post_takes_no_new_comments(client, auth, books, content):
     page = client.get(f"/p/{post_id}/locked").get_data(as_text=True)
     assert "This post is locked" in page
     response = submit(
-        client, f"/p/{post_id}/locked", {"body": "Sneaky"}, post_url=f"/p/{post_id}/comments"
+        client,
+        f"/p/{post_id}/locked",
+        {"body": "Sneaky"},
+        post_url=f"/p/{post_id}/comments",
+        follow_redirects=True,
     )
-    assert response.status_code == 403
+    assert "This post is locked: it takes no new comments." in response.get_data(as_text=True)
     assert content.reload(Post, post_id).comment_count == 0
 
 

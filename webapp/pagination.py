@@ -55,21 +55,43 @@ def _load(value: Any) -> Any:
     return value
 
 
-def encode_cursor(*values: Any) -> str:
-    return _serializer().dumps([_dump(value) for value in values])
+def _list_identity(keys: Sequence[SortKey]) -> str:
+    """Names the ordering a cursor belongs to, so one list's cursor means nothing to
+    another (a cursor of /c/?sort=members pasted into /?sort=new is ignored)."""
+    return "|".join(str(key.column) for key in keys)
 
 
-def decode_cursor(cursor: str | None, arity: int) -> list[Any] | None:
-    """The values in `cursor`, or None when it is missing, forged or malformed."""
+def _fits(value: Any, key: SortKey) -> bool:
+    try:
+        expected = key.column.type.python_type
+    except NotImplementedError:
+        return False
+    if expected is float:
+        return isinstance(value, int | float) and not isinstance(value, bool)
+    return isinstance(value, expected) and not isinstance(value, bool)
+
+
+def encode_cursor(keys: Sequence[SortKey], *values: Any) -> str:
+    return _serializer().dumps([_list_identity(keys), *(_dump(value) for value in values)])
+
+
+def decode_cursor(cursor: str | None, keys: Sequence[SortKey]) -> list[Any] | None:
+    """The values in `cursor`, or None when it is missing, forged, malformed or from
+    another list."""
     if not cursor or len(cursor) > 500:
         return None
     try:
-        values = _serializer().loads(cursor)
-        if not isinstance(values, list) or len(values) != arity:
+        payload = _serializer().loads(cursor)
+        if not isinstance(payload, list) or len(payload) != len(keys) + 1:
             return None
-        return [_load(value) for value in values]
+        if payload[0] != _list_identity(keys):
+            return None
+        values = [_load(value) for value in payload[1:]]
     except (BadSignature, ValueError, TypeError, KeyError, UnicodeDecodeError):
         return None
+    if not all(_fits(value, key) for value, key in zip(values, keys, strict=True)):
+        return None
+    return values
 
 
 def _after(keys: Sequence[SortKey], values: Sequence[Any]) -> ColumnElement[bool]:
@@ -92,7 +114,7 @@ def keyset_page(
     scalars: bool = True,
 ) -> Page:
     """Run `statement` ordered by `keys`, starting after `cursor`, one page long."""
-    position = decode_cursor(cursor, len(keys))
+    position = decode_cursor(cursor, keys)
     if position is not None:
         statement = statement.where(_after(keys, position))
     statement = statement.order_by(
@@ -103,5 +125,5 @@ def keyset_page(
     next_cursor = None
     if len(rows) > page_size:
         rows = rows[:page_size]
-        next_cursor = encode_cursor(*key_of(rows[-1]))
+        next_cursor = encode_cursor(keys, *key_of(rows[-1]))
     return Page(items=rows, next_cursor=next_cursor)

@@ -141,3 +141,21 @@ def html_to_text(html: str) -> str:
     extractor.close()
     lines = (" ".join(line.split()) for line in "".join(extractor.parts).split("\n"))
     return "\n".join(line for line in lines if line)
+
+
+def editable_text(html: str) -> str:
+    """Stored rich text as plain text for the no-JavaScript editing textarea."""
+    return "\n\n".join(html_to_text(html).splitlines())
+
+
+def submitted_html(raw: str, body_format: str, previous_html: str = "") -> str:
+    """Safe HTML from an editor field: Quill's HTML (JavaScript on) is cleaned; plain
+    text (JavaScript off) becomes paragraphs. Editing without JavaScript shows the text
+    only, so when that text comes back unchanged the stored formatting is kept."""
+    if body_format == "html":
+        return clean_html(raw or "")
+    if previous_html and " ".join((raw or "").split()) == " ".join(
+        editable_text(previous_html).split()
+    ):
+        return previous_html
+    return plain_text_to_html(raw or "")

@@ -31,3 +31,14 @@ def back_url(default: str) -> str:
     if referrer and referrer.startswith(request.host_url):
         return safe_next_url("/" + referrer[len(request.host_url) :]) or default
     return default
+
+
+MAX_ID = 2**31 - 1  # PostgreSQL's integer; SQLite's is larger, but ids never get there
+
+
+def parse_id(raw: str | None) -> int | None:
+    """An id from a form or query string (ASCII digits, in range), or None."""
+    if not raw or len(raw) > 10 or not raw.isascii() or not raw.isdigit():
+        return None
+    value = int(raw)
+    return value if 0 < value <= MAX_ID else None

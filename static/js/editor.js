@@ -131,13 +131,14 @@
         },
       },
     });
-    if (textarea.value) {
-      if (formatInput && formatInput.value === "html") {
-        // The stored HTML was cleaned by the server when it was saved.
-        quill.clipboard.dangerouslyPasteHTML(textarea.value);
-      } else {
-        quill.setText(textarea.value);
-      }
+    if (formatInput && formatInput.value === "html" && textarea.value) {
+      // Sent back after a validation error: what the person had written in Quill.
+      quill.clipboard.dangerouslyPasteHTML(textarea.value);
+    } else if (textarea.dataset.html) {
+      // Editing: the stored HTML, cleaned by the server when it was saved.
+      quill.clipboard.dangerouslyPasteHTML(textarea.dataset.html);
+    } else if (textarea.value) {
+      quill.setText(textarea.value);
     }
     labelToolbar(holder.querySelector(".ql-toolbar"), labels);
     var label = form.querySelector('label[for="' + textarea.id + '"]');

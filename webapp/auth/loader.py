@@ -15,8 +15,8 @@ def load_user(session_id: str) -> User | None:
     if not user_id.isdigit() or not epoch.isdigit():
         return None
     user = db.session.get(User, int(user_id))
-    if user is None or user.session_epoch != int(epoch):
-        return None
+    if user is None or user.session_epoch != int(epoch) or not user.is_active:
+        return None  # signed out by a password change elsewhere, or banned
     return user
 
 

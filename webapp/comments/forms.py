@@ -7,7 +7,7 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
-from webapp.sanitize import clean_html, plain_text_to_html
+from webapp.sanitize import submitted_html
 
 
 class CommentForm(FlaskForm):
@@ -19,12 +19,8 @@ class CommentForm(FlaskForm):
         ],
     )
     body_format = HiddenField(default="text")
-    parent_id = HiddenField(validators=[Optional(), Regexp(r"^\d{1,12}$")])
+    parent_id = HiddenField(validators=[Optional(), Regexp(r"^[0-9]{1,10}$")])
 
-    def cleaned_body(self) -> str:
-        if self.body_format.data == "html":
-            return clean_html(self.body.data or "")
-        return plain_text_to_html(self.body.data or "")
-
-    def parent(self) -> int | None:
-        return int(self.parent_id.data) if self.parent_id.data else None
+    def cleaned_body(self, previous_html: str = "") -> str:
+        """The body as safe HTML (see `submitted_html`)."""
+        return submitted_html(self.body.data or "", self.body_format.data, previous_html)

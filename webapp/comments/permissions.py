@@ -7,11 +7,14 @@ from webapp.models import Comment
 
 
 def can_edit(user, comment: Comment) -> bool:
+    """Authors edit their visible comments while the discussion is open (a locked
+    post freezes its comments too)."""
     return (
         user is not None
         and user.is_authenticated
         and comment.author_id == user.id
         and comment.is_visible
+        and not comment.post.is_locked
     )
 
 

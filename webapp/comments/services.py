@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from webapp.comments import permissions
 from webapp.extensions import db
+from webapp.locking import lock_for_update
 from webapp.models import Comment, Membership, Post, User, comment_path, utc_now
 from webapp.moderation_log import record_action
 from webapp.posts import permissions as post_permissions
 from webapp.sanitize import html_to_text
 
 BODY_TEXT_MAX = 10_000
+MAX_DEPTH = 100  # keeps a comment's path well inside an index entry
 
 
 class CommentError(Exception):
@@ -51,6 +53,12 @@ def add_comment(author: User, post: Post, parent_id: int | None, body_html: str)
         parent = db.session.get(Comment, parent_id)
         if parent is None or parent.post_id != post.id:
             raise CommentError(_l("That comment is not part of this post."), status=400)
+        if not parent.is_visible:
+            raise CommentError(_l("That comment was deleted; it takes no replies."), status=409)
+        if parent.depth + 1 > MAX_DEPTH:
+            raise CommentError(
+                _l("This thread is as deep as threads go. Reply further up."), status=400
+            )
     comment = Comment(
         post_id=post.id,
         author_id=author.id,
@@ -81,6 +89,7 @@ def edit_comment(editor: User, comment: Comment, body_html: str) -> None:
 
 def delete_comment(actor: User, comment: Comment) -> None:
     """Soft delete: the comment keeps its place in the thread as "[deleted]"."""
+    lock_for_update(comment)  # a double click must not count the deletion twice
     if not permissions.can_delete(actor, comment):
         raise CommentError(_l("Only the author can delete this comment."), status=403)
     comment.deleted_at = utc_now()
@@ -88,10 +97,13 @@ def delete_comment(actor: User, comment: Comment) -> None:
     db.session.commit()
 
 
-def remove_comment(actor: User, comment: Comment, community_id: int, reason: str) -> None:
+def remove_comment(actor: User, comment: Comment, reason: str) -> None:
+    """A moderator removes a comment, with a reason that goes into the log."""
+    community_id = db.session.scalar(select(Post.community_id).where(Post.id == comment.post_id))
     membership = db.session.get(Membership, (actor.id, community_id))
     if not permissions.can_moderate(actor, membership):
         raise CommentError(_l("Only this community's moderators can do that."), status=403)
+    lock_for_update(comment)
     if not comment.is_visible:
         return
     comment.removed_at = utc_now()

@@ -6,7 +6,6 @@ from __future__ import annotations
 from flask import (
     Blueprint,
     abort,
-    current_app,
     flash,
     make_response,
     redirect,
@@ -21,10 +20,13 @@ from webapp.comments import permissions, queries, services
 from webapp.comments.forms import CommentForm
 from webapp.comments.queries import MAX_VISIBLE_DEPTH, ThreadNode
 from webapp.communities import queries as community_queries
-from webapp.extensions import limiter
-from webapp.htmx import is_htmx, sign_in_first
+from webapp.htmx import is_htmx, redirect_for_htmx, sign_in_first
+from webapp.posts import permissions as post_permissions
 from webapp.posts import queries as post_queries
 from webapp.posts.forms import RemovalForm
+from webapp.ratelimits import writes
+from webapp.sanitize import editable_text
+from webapp.urls import parse_id
 
 bp = Blueprint("comments", __name__)
 
@@ -56,8 +58,8 @@ def _form_error_response(form, post, parent):
     return render_template("comments/reply.html", **context), 422
 
 
-@bp.route("/p/<int:post_id>/comments", methods=["POST"])
-@limiter.limit(lambda: current_app.config["WRITE_RATE_LIMIT"])
+@bp.route("/p/<id:post_id>/comments", methods=["POST"])
+@writes
 def create(post_id: int):
     """Add a comment to a post, or a reply to one of its comments."""
     post = post_queries.post_for_page(post_id)
@@ -66,18 +68,18 @@ def create(post_id: int):
     if not current_user.is_authenticated:
         return sign_in_first(url_for("posts.detail", post_id=post.id, slug=post.slug))
     form = CommentForm()
-    parent = None
-    if form.parent_id.data and form.parent_id.data.isdigit():
-        parent = queries.comment_with_post(int(form.parent_id.data))
+    parent_id = parse_id(form.parent_id.data)
+    parent = queries.comment_with_post(parent_id) if parent_id else None
     if not form.validate_on_submit():
         return _form_error_response(form, post, parent)
     try:
-        comment = services.add_comment(current_user, post, form.parent(), form.cleaned_body())
+        comment = services.add_comment(current_user, post, parent_id, form.cleaned_body())
     except services.CommentError as error:
-        if error.field:
+        if error.field or is_htmx():
             form.body.errors.append(error.message)
             return _form_error_response(form, post, parent)
-        abort(error.status)
+        flash(error.message, "error")
+        return redirect(url_for("posts.detail", post_id=post.id, slug=post.slug), code=303)
     if is_htmx():
         return render_template(
             "comments/_created.html",
@@ -91,13 +93,16 @@ def create(post_id: int):
     return redirect(_comment_url(queries.comment_with_post(comment.id)), code=303)
 
 
-@bp.route("/comments/<int:comment_id>/reply")
+@bp.route("/comments/<id:comment_id>/reply")
 def reply(comment_id: int):
     """The reply form: a page without JavaScript, a fragment for htmx."""
     parent = _comment_or_404(comment_id)
     post = parent.post
     if not current_user.is_authenticated:
         return sign_in_first(request.full_path.rstrip("?"))
+    if not post_permissions.can_comment(current_user, post) or not parent.is_visible:
+        flash(_("This discussion takes no new replies here."), "error")
+        return redirect_for_htmx(url_for("posts.detail", post_id=post.id, slug=post.slug))
     form = CommentForm(formdata=None, parent_id=str(parent.id))
     template = "comments/_comment_form.html" if is_htmx() else "comments/reply.html"
     response = make_response(render_template(template, form=form, post=post, parent=parent))
@@ -105,8 +110,9 @@ def reply(comment_id: int):
     return response
 
 
-@bp.route("/comments/<int:comment_id>/edit", methods=["GET", "POST"])
+@bp.route("/comments/<id:comment_id>/edit", methods=["GET", "POST"])
 @login_required
+@writes
 def edit(comment_id: int):
     """Edit your comment."""
     comment = _comment_or_404(comment_id)
@@ -114,11 +120,11 @@ def edit(comment_id: int):
         abort(403)
     form = CommentForm()
     if request.method == "GET":
-        form.body.data = comment.body_html
-        form.body_format.data = "html"
+        form.body.data = editable_text(comment.body_html)
+        form.body_format.data = "text"
     if form.validate_on_submit():
         try:
-            services.edit_comment(current_user, comment, form.cleaned_body())
+            services.edit_comment(current_user, comment, form.cleaned_body(comment.body_html))
         except services.CommentError as error:
             if error.status == 403:
                 abort(403)
@@ -131,8 +137,9 @@ def edit(comment_id: int):
     )
 
 
-@bp.route("/comments/<int:comment_id>/delete", methods=["POST"])
+@bp.route("/comments/<id:comment_id>/delete", methods=["POST"])
 @login_required
+@writes
 def delete(comment_id: int):
     """Delete your comment; its replies stay in the thread."""
     comment = _comment_or_404(comment_id)
@@ -144,8 +151,9 @@ def delete(comment_id: int):
     return redirect(_comment_url(comment), code=303)
 
 
-@bp.route("/comments/<int:comment_id>/remove", methods=["POST"])
+@bp.route("/comments/<id:comment_id>/remove", methods=["POST"])
 @login_required
+@writes
 def remove(comment_id: int):
     """A moderator removes a comment, giving a reason."""
     comment = _comment_or_404(comment_id)
@@ -154,7 +162,7 @@ def remove(comment_id: int):
     if not permissions.can_moderate(current_user, membership):
         abort(403)
     if form.validate_on_submit():
-        services.remove_comment(current_user, comment, comment.post.community_id, form.reason.data)
+        services.remove_comment(current_user, comment, form.reason.data)
         flash(_("The comment has been removed."), "info")
     else:
         flash(_("Say why this is removed."), "error")

@@ -11,6 +11,7 @@ from webapp.communities.forms import CommunityDetailsForm, ModeratorForm, NewCom
 from webapp.feeds import queries as feed_queries
 from webapp.feeds.rendering import render_feed, requested_order
 from webapp.htmx import is_htmx, redirect_for_htmx, render_page_or_partial, sign_in_first
+from webapp.ratelimits import writes
 from webapp.votes.queries import my_post_votes
 
 bp = Blueprint("communities", __name__)
@@ -43,6 +44,7 @@ def directory():
 
 @bp.route("/c/new", methods=["GET", "POST"])
 @login_required
+@writes
 def create():
     """Start a community; the creator becomes its owner."""
     form = NewCommunityForm()
@@ -90,6 +92,7 @@ def _join_response(community, membership):
 
 
 @bp.route("/c/<name>/join", methods=["POST"])
+@writes
 def join(name: str):
     """Join a community (htmx swaps the button; without JS, back to the page)."""
     community = _community_or_404(name)
@@ -101,6 +104,7 @@ def join(name: str):
 
 
 @bp.route("/c/<name>/leave", methods=["POST"])
+@writes
 def leave(name: str):
     """Leave a community."""
     community = _community_or_404(name)
@@ -118,6 +122,7 @@ def leave(name: str):
 
 @bp.route("/c/<name>/edit", methods=["GET", "POST"])
 @login_required
+@writes
 def edit(name: str):
     """Edit title, description and rules (moderators and owners)."""
     community = _community_or_404(name)
@@ -162,6 +167,7 @@ def members(name: str):
 
 @bp.route("/c/<name>/moderators", methods=["POST"])
 @login_required
+@writes
 def appoint_moderator(name: str):
     """Make a member a moderator."""
     return _change_moderator(name, appoint=True)
@@ -169,6 +175,7 @@ def appoint_moderator(name: str):
 
 @bp.route("/c/<name>/moderators/dismiss", methods=["POST"])
 @login_required
+@writes
 def dismiss_moderator(name: str):
     """Make a moderator a plain member again (owners only)."""
     return _change_moderator(name, appoint=False)

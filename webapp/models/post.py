@@ -76,7 +76,12 @@ class Post(Base):
 
     @property
     def slug(self) -> str:
-        """The cosmetic part of the post's URL, made from its title."""
+        """The cosmetic part of the post's URL, made from its title (but not once the
+        post is deleted or removed: its address must not repeat what was taken down)."""
+        if self.deleted_at is not None:
+            return "deleted"
+        if self.removed_at is not None:
+            return "removed"
         words = re.sub(r"[^\w]+", "-", self.title.lower()).strip("-_")
         return words[:80].rstrip("-_") or "post"
 

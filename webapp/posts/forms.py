@@ -10,7 +10,7 @@ from wtforms import HiddenField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from webapp.models.post import TITLE_MAX
-from webapp.sanitize import clean_html, plain_text_to_html
+from webapp.sanitize import submitted_html
 from webapp.tags.services import TagError, parse_tags
 
 BODY_FORMATS = ("text", "html")
@@ -60,11 +60,9 @@ class PostForm(FlaskForm):
         if field.data not in BODY_FORMATS:
             field.data = "text"
 
-    def cleaned_body(self) -> str:
-        """The body as safe HTML: cleaned editor output, or paragraphs of plain text."""
-        if self.body_format.data == "html":
-            return clean_html(self.body.data or "")
-        return plain_text_to_html(self.body.data or "")
+    def cleaned_body(self, previous_html: str = "") -> str:
+        """The body as safe HTML (see `submitted_html`)."""
+        return submitted_html(self.body.data or "", self.body_format.data, previous_html)
 
     def tag_names(self) -> list[str]:
         return parse_tags(self.tags.data)

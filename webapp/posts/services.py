@@ -6,6 +6,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import update
 
 from webapp.extensions import db
+from webapp.locking import lock_for_update
 from webapp.models import Community, Membership, Post, User, utc_now
 from webapp.moderation_log import record_action
 from webapp.posts import permissions
@@ -110,6 +111,7 @@ def _show(post: Post) -> None:
 
 def delete_post(actor: User, post: Post) -> None:
     """The author deletes their post; its comments stay readable."""
+    lock_for_update(post)  # a delete racing a removal must not move the counts twice
     if not permissions.can_delete(actor, post):
         raise PostError(_l("Only the author can delete this post."), status=403)
     if post.is_visible:
@@ -127,6 +129,7 @@ def _require_moderator(actor: User, post: Post) -> None:
 def remove_post(actor: User, post: Post, reason: str) -> None:
     """A moderator removes a post, with a reason that goes into the log."""
     _require_moderator(actor, post)
+    lock_for_update(post)
     if post.removed_at is not None:
         return
     if post.is_visible:
@@ -148,6 +151,7 @@ def remove_post(actor: User, post: Post, reason: str) -> None:
 def restore_post(actor: User, post: Post) -> None:
     """Undo a removal."""
     _require_moderator(actor, post)
+    lock_for_update(post)
     if post.removed_at is None:
         return
     post.removed_at = None

@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from webapp.comments import queries as comment_queries
 from webapp.comments.forms import CommentForm
 from webapp.communities import queries as community_queries
-from webapp.extensions import limiter
 from webapp.posts import permissions, queries, services
 from webapp.posts.forms import PostForm, RemovalForm
 from webapp.profiles import queries as profile_queries
+from webapp.ratelimits import writes
+from webapp.sanitize import editable_text
+from webapp.urls import parse_id
 from webapp.votes import queries as vote_queries
 
 bp = Blueprint("posts", __name__)
@@ -41,7 +43,7 @@ def _fail(error: services.PostError, form=None):
 
 @bp.route("/c/<name>/submit", methods=["GET", "POST"])
 @login_required
-@limiter.limit(lambda: current_app.config["WRITE_RATE_LIMIT"], methods=["POST"])
+@writes
 def submit(name: str):
     """Write a post in a community."""
     community = community_queries.community_by_name(name)
@@ -68,24 +70,27 @@ def submit(name: str):
     )
 
 
-@bp.route("/p/<int:post_id>")
+@bp.route("/p/<id:post_id>")
 def short_link(post_id: int):
     """Short post links redirect to the full address with its slug."""
-    return redirect(_canonical_url(_post_or_404(post_id)), code=301)
+    post = _post_or_404(post_id)
+    # A taken-down post's address may change back on restore: never a permanent redirect.
+    return redirect(_canonical_url(post), code=301 if post.is_visible else 302)
 
 
-@bp.route("/p/<int:post_id>/<slug>")
+@bp.route("/p/<id:post_id>/<slug>")
 def detail(post_id: int, slug: str):
     """A post and its whole comment thread (or one branch of it)."""
     post = _post_or_404(post_id)
-    if slug != post.slug:
+    if slug != post.slug and post.is_visible:
         return redirect(_canonical_url(post), code=301)
     sort = request.args.get("sort", "best")
     if sort not in comment_queries.COMMENT_SORTS:
         sort = "best"
     branch = None
-    if request.args.get("thread", "").isdigit():
-        branch = comment_queries.comment_with_post(int(request.args["thread"]))
+    if "thread" in request.args:
+        branch_id = parse_id(request.args["thread"])
+        branch = comment_queries.comment_with_post(branch_id) if branch_id else None
         if branch is None or branch.post_id != post.id:
             abort(404)
     sidebar = community_queries.sidebar_context(post.community, current_user)
@@ -115,8 +120,9 @@ def detail(post_id: int, slug: str):
     )
 
 
-@bp.route("/p/<int:post_id>/edit", methods=["GET", "POST"])
+@bp.route("/p/<id:post_id>/edit", methods=["GET", "POST"])
 @login_required
+@writes
 def edit(post_id: int):
     """Edit your post; it then shows "edited" with the time."""
     post = _post_or_404(post_id)
@@ -125,8 +131,8 @@ def edit(post_id: int):
     form = PostForm()
     if request.method == "GET":
         form.title.data = post.title
-        form.body.data = post.body_html
-        form.body_format.data = "html"
+        form.body.data = editable_text(post.body_html)
+        form.body_format.data = "text"
         form.url.data = post.url or ""
         form.tags.data = ", ".join(tag.name for tag in post.tags)
     if form.validate_on_submit():
@@ -135,7 +141,7 @@ def edit(post_id: int):
                 current_user,
                 post,
                 form.title.data,
-                form.cleaned_body(),
+                form.cleaned_body(post.body_html),
                 (form.url.data or "").strip(),
                 form.tag_names(),
             )
@@ -144,13 +150,17 @@ def edit(post_id: int):
         else:
             flash(_("Your post has been updated."), "success")
             return redirect(_canonical_url(post), code=303)
-    return render_template("posts/edit.html", form=form, post=post, community=post.community), (
+    return render_template(
+        "posts/edit.html", form=form, post=post, community=post.community,
+        editing_html=post.body_html,
+    ), (
         422 if form.errors else 200
     )
 
 
-@bp.route("/p/<int:post_id>/delete", methods=["POST"])
+@bp.route("/p/<id:post_id>/delete", methods=["POST"])
 @login_required
+@writes
 def delete(post_id: int):
     """Delete your post; the discussion under it stays."""
     post = _post_or_404(post_id)
@@ -163,8 +173,9 @@ def delete(post_id: int):
     return redirect(_canonical_url(post), code=303)
 
 
-@bp.route("/p/<int:post_id>/remove", methods=["POST"])
+@bp.route("/p/<id:post_id>/remove", methods=["POST"])
 @login_required
+@writes
 def remove(post_id: int):
     """A moderator removes a post, giving a reason."""
     post = _post_or_404(post_id)
@@ -183,8 +194,9 @@ def remove(post_id: int):
     return redirect(_canonical_url(post), code=303)
 
 
-@bp.route("/p/<int:post_id>/restore", methods=["POST"])
+@bp.route("/p/<id:post_id>/restore", methods=["POST"])
 @login_required
+@writes
 def restore(post_id: int):
     """Undo a removal."""
     post = _post_or_404(post_id)
@@ -195,8 +207,9 @@ def restore(post_id: int):
     return redirect(_canonical_url(post), code=303)
 
 
-@bp.route("/p/<int:post_id>/pin", methods=["POST"])
+@bp.route("/p/<id:post_id>/pin", methods=["POST"])
 @login_required
+@writes
 def pin(post_id: int):
     """Pin or unpin a post at the top of its community."""
     post = _post_or_404(post_id)
@@ -207,8 +220,9 @@ def pin(post_id: int):
     return redirect(_canonical_url(post), code=303)
 
 
-@bp.route("/p/<int:post_id>/lock", methods=["POST"])
+@bp.route("/p/<id:post_id>/lock", methods=["POST"])
 @login_required
+@writes
 def lock(post_id: int):
     """Lock or unlock a post's comments."""
     post = _post_or_404(post_id)

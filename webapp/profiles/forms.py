@@ -10,7 +10,7 @@ from flask_wtf.file import FileField
 from wtforms import BooleanField, HiddenField, StringField, TextAreaField
 from wtforms.validators import Length, Optional, ValidationError
 
-from webapp.sanitize import clean_html, html_to_text, plain_text_to_html
+from webapp.sanitize import html_to_text, submitted_html
 
 BIO_TEXT_MAX = 2000
 
@@ -57,7 +57,6 @@ class ProfileForm(FlaskForm):
                 _l("Keep it under %(count)s characters.", count=f"{BIO_TEXT_MAX:,}")
             )
 
-    def cleaned_bio(self) -> str:
-        if self.body_format.data == "html":
-            return clean_html(self.bio.data or "")
-        return plain_text_to_html(self.bio.data or "")
+    def cleaned_bio(self, previous_html: str = "") -> str:
+        """The bio as safe HTML (see `submitted_html`)."""
+        return submitted_html(self.bio.data or "", self.body_format.data, previous_html)

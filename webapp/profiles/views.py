@@ -20,6 +20,8 @@ from webapp.htmx import is_htmx, render_page_or_partial, sign_in_first
 from webapp.profiles import queries, services
 from webapp.profiles.avatars import identicon_svg
 from webapp.profiles.forms import ProfileForm
+from webapp.ratelimits import writes
+from webapp.sanitize import editable_text
 from webapp.urls import back_url
 
 bp = Blueprint("profiles", __name__)
@@ -103,6 +105,7 @@ def _follow_response(user):
 
 
 @bp.route("/u/<username>/follow", methods=["POST"])
+@writes
 def follow(username: str):
     """Follow someone (htmx swaps the button and count; without JS, back to the page)."""
     user = _user_or_404(username)
@@ -116,6 +119,7 @@ def follow(username: str):
 
 
 @bp.route("/u/<username>/unfollow", methods=["POST"])
+@writes
 def unfollow(username: str):
     """Stop following someone."""
     user = _user_or_404(username)
@@ -137,6 +141,7 @@ def generated_avatar(username: str):
 
 @bp.route("/settings/profile", methods=["GET", "POST"])
 @login_required
+@writes
 def settings():
     """Edit display name, names, bio, website and picture."""
     profile = current_user.profile
@@ -145,8 +150,8 @@ def settings():
         form.display_name.data = profile.display_name
         form.first_name.data = profile.first_name
         form.last_name.data = profile.last_name
-        form.bio.data = profile.bio_html
-        form.body_format.data = "html"
+        form.bio.data = editable_text(profile.bio_html)
+        form.body_format.data = "text"
         form.website.data = profile.website
     if form.validate_on_submit():
         upload = form.avatar.data
@@ -157,7 +162,7 @@ def settings():
                 display_name=form.display_name.data or "",
                 first_name=form.first_name.data or "",
                 last_name=form.last_name.data or "",
-                bio_html=form.cleaned_bio(),
+                bio_html=form.cleaned_bio(profile.bio_html),
                 website=form.website.data or "",
                 avatar_stream=upload.stream if has_upload else None,
                 remove_avatar=form.remove_avatar.data,

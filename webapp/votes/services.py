@@ -14,6 +14,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, select, update
 
 from webapp.extensions import db
+from webapp.locking import lock_for_update
 from webapp.models import Comment, CommentVote, Post, PostVote, User
 from webapp.ranking import hot_score
 
@@ -46,14 +47,12 @@ def _cast(user: User, item, item_model, vote_model, item_key: str, value: int) -
         raise VoteError(_l("A vote is up, down or nothing."))
     if item.author_id == user.id:
         raise VoteError(_l("You cannot vote on what you wrote."), status=403)
-    if not item.is_visible:
-        raise VoteError(_l("This can no longer be voted on."), status=409)
-
     # Lock the item's row before reading the vote: concurrent votes on the same item
     # queue here (a row lock on PostgreSQL, the write lock on SQLite).
-    db.session.execute(
-        update(item_model).where(item_model.id == item.id).values(upvotes=item_model.upvotes)
-    )
+    lock_for_update(item)
+    if not item.is_visible:
+        db.session.rollback()
+        raise VoteError(_l("This can no longer be voted on."), status=409)
     key_column = getattr(vote_model, item_key)
     vote_filter = (vote_model.user_id == user.id, key_column == item.id)
     old = db.session.scalar(select(vote_model.value).where(*vote_filter)) or 0

@@ -6,9 +6,9 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_login import current_user
 
 from webapp.comments import queries as comment_queries
-from webapp.extensions import limiter
 from webapp.htmx import is_htmx, redirect_for_htmx, sign_in_first
 from webapp.posts import queries as post_queries
+from webapp.ratelimits import votes
 from webapp.urls import back_url
 from webapp.votes import services
 
@@ -53,8 +53,8 @@ def _vote(kind: str, item, fallback: str, cast):
     return _respond(kind, item, result, fallback)
 
 
-@bp.route("/p/<int:post_id>/vote", methods=["POST"])
-@limiter.limit(lambda: current_app.config["VOTE_RATE_LIMIT"])
+@bp.route("/p/<id:post_id>/vote", methods=["POST"])
+@votes
 def vote_post(post_id: int):
     """Vote a post up, down, or clear the vote."""
     post = post_queries.post_for_page(post_id)
@@ -64,8 +64,8 @@ def vote_post(post_id: int):
     return _vote("post", post, fallback, services.vote_on_post)
 
 
-@bp.route("/comments/<int:comment_id>/vote", methods=["POST"])
-@limiter.limit(lambda: current_app.config["VOTE_RATE_LIMIT"])
+@bp.route("/comments/<id:comment_id>/vote", methods=["POST"])
+@votes
 def vote_comment(comment_id: int):
     """Vote a comment up, down, or clear the vote."""
     comment = comment_queries.comment_with_post(comment_id)
