@@ -133,3 +133,50 @@ def test_parallel_votes_keep_score_equal_to_the_sum_of_votes(app, committing_db)
     assert post.score == sum(votes)
     assert post.upvotes == votes.count(1) and post.downvotes == votes.count(-1)
     assert len(votes) == 20
+
+
+def test_racing_deletes_and_removals_count_once(app, committing_db):
+    from webapp.comments import queries as comment_queries
+    from webapp.comments import services as comment_services
+    from webapp.models import Comment, Post
+    from webapp.posts import services as post_services
+
+    people = make_people(3)
+    with app.test_request_context():
+        owner, writer = db.session.get(User, people[0]), db.session.get(User, people[1])
+        community = services.create_community(owner, "races", "Races", "", "")
+        post_id = post_services.submit_post(writer, community, "Racy", "", None, []).id
+        comment_ids = [
+            comment_services.add_comment(
+                writer, db.session.get(Post, post_id), None, f"<p>{i}</p>"
+            ).id
+            for i in range(5)
+        ]
+    db.session.remove()
+
+    def delete(comment_id):
+        return lambda: comment_services.delete_comment(
+            db.session.get(User, people[1]), comment_queries.comment_with_post(comment_id)
+        )
+
+    def remove(comment_id):
+        return lambda: comment_services.remove_comment(
+            db.session.get(User, people[0]), comment_queries.comment_with_post(comment_id), "spam"
+        )
+
+    actions = []
+    for comment_id in comment_ids[:3]:
+        actions += [delete(comment_id)] * 3 + [remove(comment_id)] * 2
+    errors = run_together(app, actions)
+    # Losing racers are told the comment is gone (403); nothing else may fail.
+    assert all(getattr(error, "status", None) == 403 for error in errors), errors
+    db.session.expire_all()
+    post = db.session.get(Post, post_id)
+    visible = db.session.scalar(
+        select(func.count())
+        .select_from(Comment)
+        .where(
+            Comment.post_id == post_id, Comment.deleted_at.is_(None), Comment.removed_at.is_(None)
+        )
+    )
+    assert post.comment_count == visible == 2

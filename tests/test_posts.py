@@ -228,3 +228,24 @@ def test_post_page_loads_in_a_constant_number_of_statements(
     assert response.status_code == 200
     # post (with author, community, tags), moderators, author's numbers, the whole thread
     assert counter.count <= 4, counter.statements
+
+
+def test_editing_without_javascript_keeps_formatting_when_the_text_is_unchanged(
+    client, auth, books, content
+):
+    rich = "<p><strong>Bold</strong> words</p><ul><li>one</li></ul>"
+    post_id = content.post(books["alice"], books["community"], "Rich", body=rich)
+    auth.login("alice")
+    form = client.get(f"/p/{post_id}/edit").get_data(as_text=True)
+    assert "Bold words\n\none</textarea>" in form.replace("\r", "")
+    fields = {
+        "title": "Rich, retitled",
+        "body": "Bold words\n\none",
+        "body_format": "text",
+        "url": "",
+        "tags": "",
+    }
+    submit(client, f"/p/{post_id}/edit", fields)
+    assert content.reload(Post, post_id).body_html == rich
+    submit(client, f"/p/{post_id}/edit", {**fields, "body": "Bold words\n\none and two"})
+    assert content.reload(Post, post_id).body_html == "<p>Bold words</p><p>one and two</p>"

@@ -150,18 +150,13 @@ def members(name: str):
     """Who belongs to the community, oldest members first."""
     community = _community_or_404(name)
     page = queries.members_page(community.id, request.args.get("cursor"), PAGE_SIZE)
-    if is_htmx():
-        return render_page_or_partial(
-            "communities/members.html",
-            "communities/_members_page.html",
-            page=page,
-            community=community,
-        )
-    return render_template(
-        "communities/members.html",
-        page=page,
-        form=ModeratorForm(),
-        **_community_context(community),
+    context = (
+        {"community": community}
+        if is_htmx()
+        else {"form": ModeratorForm(), **_community_context(community)}
+    )
+    return render_page_or_partial(
+        "communities/members.html", "communities/_members_page.html", page=page, **context
     )
 
 
