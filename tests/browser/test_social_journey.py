@@ -112,23 +112,24 @@ def test_the_all_feed_loads_its_next_page(page: Page, browser, live_server, requ
     writer_page = context.new_page()
     sign_up_in_context(writer_page, "prolific")
     community = start_community(writer_page)
+    tag = uuid.uuid4().hex[:6]
     for index in range(27):
-        publish(writer_page, community, f"Scroll item {index:02d}")
+        publish(writer_page, community, f"Scroll {tag} {index:02d}")
     context.close()
 
     page.goto("/all?sort=new")
     assert_accessible(page)
     cards = page.locator("#feed .post-card")
     expect(cards).to_have_count(25)
-    expect(page.get_by_role("link", name="Scroll item 26")).to_be_visible()
+    expect(page.get_by_role("link", name=f"Scroll {tag} 26")).to_be_visible()
     if javascript:
         page.locator(".feed__more").scroll_into_view_if_needed()
-        expect(page.get_by_role("link", name="Scroll item 01")).to_be_visible()
+        expect(page.get_by_role("link", name=f"Scroll {tag} 01")).to_be_visible()
         assert cards.count() > 25  # the next page was appended in place
         assert "cursor=" not in page.url
     else:
         page.get_by_role("link", name="More posts").click()
         assert "cursor=" in page.url
-        expect(page.get_by_role("link", name="Scroll item 01")).to_be_visible()
-        expect(page.get_by_role("link", name="Scroll item 26")).to_have_count(0)
+        expect(page.get_by_role("link", name=f"Scroll {tag} 01")).to_be_visible()
+        expect(page.get_by_role("link", name=f"Scroll {tag} 26")).to_have_count(0)
     assert_accessible(page)
