@@ -106,7 +106,7 @@ def upgrade():
     sa.PrimaryKeyConstraint('follower_id', 'followed_id', name=op.f('pk_follows'))
     )
     with op.batch_alter_table('follows', schema=None) as batch_op:
-        batch_op.create_index('ix_follows_followed_id_created_at', ['followed_id', 'created_at'], unique=False)
+        batch_op.create_index('ix_follows_followed_id_created_at', ['followed_id', 'created_at', 'follower_id'], unique=False)
 
     op.create_table('profiles',
     sa.Column('user_id', sa.Integer(), nullable=False),

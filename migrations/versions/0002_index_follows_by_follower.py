@@ -18,7 +18,7 @@ depends_on = None
 
 def upgrade():
     with op.batch_alter_table('follows', schema=None) as batch_op:
-        batch_op.create_index('ix_follows_follower_id_created_at', ['follower_id', 'created_at'], unique=False)
+        batch_op.create_index('ix_follows_follower_id_created_at', ['follower_id', 'created_at', 'followed_id'], unique=False)
 
 
 

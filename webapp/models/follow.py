@@ -25,6 +25,7 @@ class Follow(Base):
 
     __table_args__ = (
         CheckConstraint("follower_id <> followed_id", name="not_self"),
-        Index("ix_follows_followed_id_created_at", "followed_id", "created_at"),
-        Index("ix_follows_follower_id_created_at", "follower_id", "created_at"),
+        # Followers and following lists, keyset-paginated on (created_at, the other id).
+        Index("ix_follows_followed_id_created_at", "followed_id", "created_at", "follower_id"),
+        Index("ix_follows_follower_id_created_at", "follower_id", "created_at", "followed_id"),
     )
