@@ -60,7 +60,7 @@ def translate_group() -> None:
 
 
 def _pybabel(*args: str) -> None:
-    command = [sys.executable, "-m", "babel.messages.frontend", *args]
+    command = [sys.executable, "-m", "babel.messages.frontend", "-q", *args]
     if subprocess.run(command, cwd=PROJECT_ROOT).returncode != 0:
         raise click.ClickException("pybabel " + " ".join(args) + " failed")
 
@@ -70,7 +70,6 @@ def extract() -> None:
     """Collect every marked string into translations/messages.pot."""
     _pybabel(
         "extract",
-        "-q",
         "-F",
         str(BABEL_CONFIG),
         "-k",
@@ -81,7 +80,7 @@ def extract() -> None:
         "--sort-output",
         "-o",
         str(TEMPLATE_POT),
-        ".",
+        ".",  # babel.cfg picks webapp/ and templates/; dot-folders (.venv) are skipped
     )
 
 
@@ -97,9 +96,7 @@ def init(language: str) -> None:
 def update() -> None:
     """Merge new and changed strings into every catalog."""
     extract.callback()
-    _pybabel(
-        "update", "-q", "-i", str(TEMPLATE_POT), "-d", str(TRANSLATIONS), "--no-fuzzy-matching"
-    )
+    _pybabel("update", "-i", str(TEMPLATE_POT), "-d", str(TRANSLATIONS), "--no-fuzzy-matching")
 
 
 @translate_group.command("compile")
@@ -108,7 +105,7 @@ def compile_catalogs() -> None:
     if not any(TRANSLATIONS.glob("*/LC_MESSAGES/messages.po")):
         click.echo("No catalogs to compile yet (English is the source language).")
         return
-    _pybabel("compile", "-q", "-d", str(TRANSLATIONS))
+    _pybabel("compile", "-d", str(TRANSLATIONS))
 
 
 def init_app(app: Flask) -> None:

@@ -30,7 +30,7 @@ class DefaultConfig:
 
     QUORUM_ENV = DEVELOPMENT
     SITE_NAME = "Quorum"
-    LANGUAGES = ["en"]
+    LANGUAGES = ["en", "es", "de", "fa"]
     BABEL_DEFAULT_LOCALE = "en"
     BABEL_DEFAULT_TIMEZONE = "UTC"
     BABEL_TRANSLATION_DIRECTORIES = str(PROJECT_ROOT / "translations")

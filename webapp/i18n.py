@@ -11,9 +11,9 @@ from datetime import UTC, datetime
 from zoneinfo import available_timezones
 
 from babel import Locale
-from babel.numbers import format_compact_decimal
+from babel.numbers import format_compact_decimal, format_decimal, format_percent
 from flask import Flask, current_app, has_request_context, request
-from flask_babel import format_date, format_datetime, format_decimal, format_timedelta
+from flask_babel import format_date, format_datetime, format_timedelta, get_timezone
 from flask_babel import get_locale as babel_get_locale
 from flask_login import current_user
 
@@ -89,32 +89,76 @@ def text_direction() -> str:
     return Locale.parse(str(babel_get_locale())).text_direction
 
 
+# Babel formats digits as 0-9 whatever the locale; these locales write their own.
+_NATIVE_DIGITS = {
+    "arabext": str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹"),
+    "arab": str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩"),
+}
+
+
+def localize_digits(text: str) -> str:
+    """`text` with the viewer's locale's own digits (Persian shows ۱۲۳)."""
+    locale = Locale.parse(str(babel_get_locale()))
+    table = _NATIVE_DIGITS.get(getattr(locale, "default_numbering_system", "latn"))
+    return text.translate(table) if table else text
+
+
+def number(value: int | float) -> str:
+    """1,234 / 1.234 / ۱٬۲۳۴ in the viewer's locale."""
+    return localize_digits(
+        format_decimal(value, locale=babel_get_locale(), numbering_system="default")
+    )
+
+
+def compact_number(value: int | float) -> str:
+    """1.2K, ۱٫۲ هزار: short numbers for counters, in the viewer's locale."""
+    return localize_digits(
+        format_compact_decimal(
+            value,
+            format_type="short",
+            fraction_digits=1,
+            locale=babel_get_locale(),
+            numbering_system="default",
+        )
+    )
+
+
+def percent(value: float) -> str:
+    return localize_digits(
+        format_percent(value, locale=babel_get_locale(), numbering_system="default")
+    )
+
+
 def relative_time(moment: datetime | None) -> str:
     """'3 hours ago' in the viewer's language."""
     if moment is None:
         return ""
     delta = moment - datetime.now(UTC)
-    return format_timedelta(delta, add_direction=True, threshold=1)
+    return localize_digits(format_timedelta(delta, add_direction=True, threshold=1))
 
 
-def compact_number(value: int | float) -> str:
-    """1.2K, 3,4 M, ۱٫۲ هزار: short numbers in the viewer's locale."""
-    return format_compact_decimal(
-        value, format_type="short", fraction_digits=1, locale=babel_get_locale()
-    )
+def date_time(value: datetime | None, format: str = "medium") -> str:
+    """A date and time in the viewer's zone and locale."""
+    return localize_digits(format_datetime(value, format)) if value else ""
+
+
+def date_only(value: datetime | None, format: str = "medium") -> str:
+    return localize_digits(format_date(value, format)) if value else ""
 
 
 def init_app(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
     app.jinja_env.filters.update(
-        datetime=lambda value, fmt="medium": format_datetime(value, fmt) if value else "",
-        date=lambda value, fmt="medium": format_date(value, fmt) if value else "",
+        datetime=date_time,
+        date=date_only,
         relative=relative_time,
-        number=format_decimal,
+        number=number,
         compact=compact_number,
+        percent=percent,
     )
     app.jinja_env.globals.update(
         language_choices=language_choices,
         text_direction=text_direction,
         current_locale=lambda: str(babel_get_locale()),
+        current_timezone=lambda: str(get_timezone()),
     )

@@ -7,6 +7,7 @@ from sqlalchemy import select, update
 
 from webapp.comments import permissions
 from webapp.extensions import db
+from webapp.i18n import number
 from webapp.locking import lock_for_update
 from webapp.models import Comment, Membership, Post, User, comment_path, utc_now
 from webapp.moderation_log import record_action
@@ -31,7 +32,7 @@ def _body_text(body_html: str) -> str:
         raise CommentError(_l("Write something before sending."), "body")
     if len(text) > BODY_TEXT_MAX:
         raise CommentError(
-            _l("A comment has at most %(count)s characters.", count="10,000"), "body"
+            _l("A comment has at most %(count)s characters.", count=number(BODY_TEXT_MAX)), "body"
         )
     return text
 

@@ -10,3 +10,10 @@ def save_locale(user: User, locale: str) -> None:
     """Remember a signed-in user's language choice on their account."""
     user.locale = locale
     db.session.commit()
+
+
+def save_preferences(user: User, locale: str | None, timezone: str | None) -> None:
+    """Language and time zone; None means "follow the browser"."""
+    user.locale = locale or None
+    user.timezone = timezone or None
+    db.session.commit()

@@ -1,26 +1,36 @@
-"""Health check and language switch."""
+"""Health check, language switch and preferences."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, jsonify, redirect, url_for
-from flask_login import current_user
-from flask_wtf import FlaskForm
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
 from sqlalchemy import text
-from wtforms import HiddenField, SelectField
 
 from webapp.extensions import cache, db
-from webapp.i18n import COOKIE_MAX_AGE, LANGUAGE_COOKIE, language_choices, normalize_locale
+from webapp.i18n import (
+    COOKIE_MAX_AGE,
+    LANGUAGE_COOKIE,
+    known_timezones,
+    language_choices,
+    normalize_locale,
+    normalize_timezone,
+)
 from webapp.meta import services
+from webapp.meta.forms import LanguageForm, PreferencesForm
 from webapp.urls import back_url
 
 bp = Blueprint("meta", __name__)
-
-
-class LanguageForm(FlaskForm):
-    """The footer's language menu."""
-
-    language = SelectField(validate_choice=False)
-    next = HiddenField()
 
 
 @bp.route("/healthz")
@@ -64,3 +74,25 @@ def set_language():
     if current_user.is_authenticated:
         services.save_locale(current_user, locale)
     return response
+
+
+@bp.route("/settings/preferences", methods=["GET", "POST"])
+@login_required
+def preferences():
+    """Language and time zone for a signed-in person."""
+    form = PreferencesForm()
+    form.language.choices = [("", _("Automatic")), *language_choices()]
+    if request.method == "GET":
+        form.language.data = current_user.locale or ""
+        form.timezone.data = current_user.timezone or ""
+    if form.validate_on_submit():
+        services.save_preferences(
+            current_user,
+            normalize_locale(form.language.data),
+            normalize_timezone((form.timezone.data or "").strip()),
+        )
+        flash(_("Your preferences have been saved."), "success")
+        return redirect(url_for("meta.preferences"), 303)
+    return render_template("meta/preferences.html", form=form, zones=sorted(known_timezones())), (
+        422 if form.errors else 200
+    )

@@ -6,6 +6,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import update
 
 from webapp.extensions import db
+from webapp.i18n import number
 from webapp.locking import lock_for_update
 from webapp.models import Community, Membership, Post, User, utc_now
 from webapp.moderation_log import record_action
@@ -31,7 +32,8 @@ def _body_text(body_html: str) -> str:
     text = html_to_text(body_html)
     if len(text) > BODY_TEXT_MAX:
         raise PostError(
-            _l("The text is too long: at most %(count)s characters.", count="40,000"), "body"
+            _l("The text is too long: at most %(count)s characters.", count=number(BODY_TEXT_MAX)),
+            "body",
         )
     return text
 

@@ -151,11 +151,12 @@ def edit(post_id: int):
             flash(_("Your post has been updated."), "success")
             return redirect(_canonical_url(post), code=303)
     return render_template(
-        "posts/edit.html", form=form, post=post, community=post.community,
+        "posts/edit.html",
+        form=form,
+        post=post,
+        community=post.community,
         editing_html=post.body_html,
-    ), (
-        422 if form.errors else 200
-    )
+    ), (422 if form.errors else 200)
 
 
 @bp.route("/p/<id:post_id>/delete", methods=["POST"])

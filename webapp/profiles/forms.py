@@ -10,6 +10,7 @@ from flask_wtf.file import FileField
 from wtforms import BooleanField, HiddenField, StringField, TextAreaField
 from wtforms.validators import Length, Optional, ValidationError
 
+from webapp.i18n import number
 from webapp.sanitize import html_to_text, submitted_html
 
 BIO_TEXT_MAX = 2000
@@ -54,7 +55,7 @@ class ProfileForm(FlaskForm):
     def validate_bio(self, field) -> None:
         if len(html_to_text(self.cleaned_bio())) > BIO_TEXT_MAX:
             raise ValidationError(
-                _l("Keep it under %(count)s characters.", count=f"{BIO_TEXT_MAX:,}")
+                _l("Keep it under %(count)s characters.", count=number(BIO_TEXT_MAX))
             )
 
     def cleaned_bio(self, previous_html: str = "") -> str:

@@ -1,0 +1,42 @@
+"""Forms for site-wide preferences."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, SelectField, StringField
+from wtforms.validators import Length, Optional, ValidationError
+
+from webapp.i18n import normalize_locale, normalize_timezone
+
+
+class LanguageForm(FlaskForm):
+    """The footer's language menu."""
+
+    language = SelectField(validate_choice=False)
+    next = HiddenField()
+
+
+class PreferencesForm(FlaskForm):
+    """Language and time zone; empty means "follow my browser"."""
+
+    language = SelectField(
+        _l("Language"),
+        description=_l("Automatic uses your browser's language."),
+        validate_choice=False,
+    )
+    timezone = StringField(
+        _l("Time zone"),
+        description=_l("Type to search, e.g. Europe/Madrid. Empty uses your browser's zone."),
+        validators=[Optional(), Length(max=64, message=_l("That is not a time zone."))],
+    )
+
+    def validate_language(self, field) -> None:
+        if field.data and normalize_locale(field.data) is None:
+            raise ValidationError(_l("Choose one of the languages in the list."))
+
+    def validate_timezone(self, field) -> None:
+        if field.data and normalize_timezone(field.data.strip()) is None:
+            raise ValidationError(
+                _l("Unknown time zone. Choose one from the list, e.g. America/Bogota.")
+            )
