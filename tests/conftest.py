@@ -185,6 +185,23 @@ def auth(client):
     return AuthActions(client)
 
 
+def pytest_sessionstart(session):
+    """Compile the catalogs when a .po is newer than its .mo (as `make test` does), so
+    that running pytest directly tests the current translations."""
+    from webapp.config import PROJECT_ROOT
+
+    for po in (PROJECT_ROOT / "translations").glob("*/LC_MESSAGES/messages.po"):
+        mo = po.with_suffix(".mo")
+        if not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime:
+            from babel.messages.mofile import write_mo
+            from babel.messages.pofile import read_po
+
+            with po.open("rb") as source:
+                catalog = read_po(source)
+            with mo.open("wb") as target:
+                write_mo(target, catalog)
+
+
 def pytest_report_header(config):
     engine = "PostgreSQL" if is_postgres() else "SQLite"
     cache_kind = "Redis" if os.environ.get("TEST_REDIS_URL") else "SimpleCache"

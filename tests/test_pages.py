@@ -75,7 +75,7 @@ def test_healthz_reports_database_and_cache(client):
 
 
 @pytest.mark.parametrize(
-    "header", ["", "xx-invalid;;q=abc", "de-DE,de;q=0.9", "*", "e" * 500, "fa;q=1.5"]
+    "header", ["", "xx-invalid;;q=abc", "*", "e" * 500, "zh-CN;q=1.5", ";;;,,,"]
 )
 def test_odd_accept_language_headers_fall_back_to_english(client, header):
     response = client.get("/", headers={"Accept-Language": header})

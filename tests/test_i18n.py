@@ -1,0 +1,149 @@
+"""Languages and places: which language and zone a page uses, and what changes with it."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+from flask_babel import force_locale, gettext
+
+from tests.support.forms import submit
+from webapp.extensions import db
+from webapp.models import User
+
+LANGUAGES = ["en", "es", "de", "fa"]
+
+
+def translated(app, locale: str, text: str) -> str:
+    with app.test_request_context(), force_locale(locale):
+        return gettext(text)
+
+
+def translated_plural(app, locale: str, singular: str, plural: str, count: int) -> str:
+    """What a template shows: ngettext with the count formatted for the locale."""
+    template = app.jinja_env.from_string("{{ ngettext(s, p, n, num=n|number) }}")
+    with app.test_request_context(), force_locale(locale):
+        return template.render(s=singular, p=plural, n=count)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_pages_render_in_every_language(app, client, language):
+    client.set_cookie("lang", language)
+    html = client.get("/auth/login").get_data(as_text=True)
+    direction = "rtl" if language == "fa" else "ltr"
+    assert f'<html lang="{language}" dir="{direction}">' in html
+    for text in ("Sign in", "Email or username", "Keep me signed in on this device"):
+        expected = translated(app, language, text)
+        assert expected in html
+        if language != "en":
+            assert expected != text, f"{text!r} is not translated into {language}"
+    title = translated(app, language, "Sign in")
+    assert f"<title>{title} · Quorum</title>" in html
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_validation_errors_come_in_the_page_language(app, client, language):
+    client.set_cookie("lang", language)
+    response = submit(client, "/auth/register", {"email": "nope", "username": "x"})
+    html = response.get_data(as_text=True)
+    for text in (
+        "Enter a valid email address, like name@example.com.",
+        "A username has 3 to 30 characters.",
+    ):
+        assert translated(app, language, text) in html
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("count", [0, 1, 2, 5, 1000000])
+def test_plurals_follow_each_languages_rules(app, language, count):
+    text = translated_plural(app, language, "%(num)s comment", "%(num)s comments", count)
+    with app.test_request_context(), force_locale(language):
+        from webapp.i18n import number
+
+        assert number(count) in text
+    if language == "en":
+        assert text == (f"{count:,} comment" if count == 1 else f"{count:,} comments")
+
+
+def test_error_pages_are_translated(app, client):
+    client.set_cookie("lang", "de")
+    html = client.get("/no/such/page").get_data(as_text=True)
+    assert translated(app, "de", "Page not found") in html
+    assert translated(app, "de", "Page not found") != "Page not found"
+
+
+def test_locale_order_user_then_cookie_then_header_then_english(app, client, auth, make_user):
+    assert '<html lang="en"' in client.get("/").get_data(as_text=True)
+    assert '<html lang="es"' in client.get(
+        "/", headers={"Accept-Language": "es-MX,es;q=0.9,en;q=0.5"}
+    ).get_data(as_text=True)
+    client.set_cookie("lang", "de")
+    assert '<html lang="de"' in client.get("/", headers={"Accept-Language": "es"}).get_data(
+        as_text=True
+    )
+    user_id = make_user("polyglot")
+    db.session.get(User, user_id).locale = "fa"
+    db.session.commit()
+    auth.login("polyglot")
+    assert '<html lang="fa" dir="rtl"' in client.get(
+        "/", headers={"Accept-Language": "es"}
+    ).get_data(as_text=True)
+
+
+@pytest.mark.parametrize("cookie", ["xx", "", "en;evil", "ü" * 20, "zh_Hant_TW"])
+def test_unknown_language_cookie_falls_back(client, cookie):
+    client.set_cookie("lang", cookie)
+    response = client.get("/")
+    assert response.status_code == 200 and '<html lang="en"' in response.get_data(as_text=True)
+
+
+def test_guest_picks_a_language_from_the_footer_without_javascript(app, client):
+    response = submit(client, "/", {"language": "es", "next": "/c/"}, post_url="/language")
+    assert response.headers["Location"] == "/c/"
+    html = client.get("/c/").get_data(as_text=True)
+    assert '<html lang="es"' in html and translated(app, "es", "Communities") in html
+
+
+def test_signed_in_language_choice_is_saved_on_the_account(client, auth, make_user):
+    user_id = make_user("bob")
+    auth.login("bob")
+    submit(client, "/", {"language": "de"}, post_url="/language")
+    assert db.session.get(User, user_id).locale == "de"
+
+
+def test_times_and_numbers_follow_the_viewers_zone_and_locale(app):
+    from flask_babel import refresh
+
+    from webapp.i18n import date_time, number, relative_time
+
+    moment = datetime(2026, 3, 1, 12, 30, tzinfo=UTC)
+    with app.test_request_context(headers={"Cookie": "tz=Asia/Tehran; lang=fa"}):
+        refresh()
+        assert "۱۶:۰۰" in date_time(moment)  # 12:30 UTC is 16:00 in Tehran, Persian digits
+        assert number(1234567) == "۱٬۲۳۴٬۵۶۷"
+    with app.test_request_context(headers={"Cookie": "tz=America/Bogota; lang=de"}):
+        refresh()
+        assert "07:30" in date_time(moment) and number(1234567) == "1.234.567"
+    with app.test_request_context(headers={"Cookie": "tz=Not/AZone; lang=es"}):
+        refresh()
+        assert "12:30" in date_time(moment)  # an unknown zone falls back to UTC
+        assert "hace" in relative_time(datetime(2020, 1, 1, tzinfo=UTC))
+
+
+def test_preferences_page_saves_language_and_zone(app, client, auth, make_user):
+    user_id = make_user("carol")
+    auth.login("carol")
+    page = client.get("/settings/preferences").get_data(as_text=True)
+    assert '<option value="Europe/Madrid">' in page
+    bad = submit(client, "/settings/preferences", {"language": "de", "timezone": "Mars/Base"})
+    assert bad.status_code == 422
+    assert translated(app, "en", "Unknown time zone.")[:10] in bad.get_data(as_text=True)
+    assert 'value="Mars/Base"' in bad.get_data(as_text=True)
+    good = submit(client, "/settings/preferences", {"language": "de", "timezone": "Europe/Berlin"})
+    assert good.status_code == 303
+    user = db.session.get(User, user_id)
+    assert (user.locale, user.timezone) == ("de", "Europe/Berlin")
+    assert "Europe/Berlin" in client.get("/settings/preferences").get_data(as_text=True)
+    submit(client, "/settings/preferences", {"language": "", "timezone": ""})
+    user = db.session.get(User, user_id)
+    assert (user.locale, user.timezone) == (None, None)
