@@ -66,6 +66,19 @@ warnings.filterwarnings(
 )
 
 
+def include_object(obj, name, type_, reflected, compare_to):
+    """Search structures live in migration 0003 only, per engine: the generated
+    `search_vector` columns and their indexes on PostgreSQL, the FTS5 tables on SQLite.
+    The models do not declare them, so comparisons leave them alone."""
+    if type_ == "column" and name == "search_vector":
+        return False
+    if type_ == "index" and name and (name.endswith("_search_vector") or name.endswith("_trigram")):
+        return False
+    if type_ == "table" and reflected and name and "_fts" in name:
+        return False
+    return True
+
+
 def run_migrations_offline():
     """Run migrations in 'offline' mode.
 
@@ -107,6 +120,7 @@ def run_migrations_online():
 
     conf_args = current_app.extensions['migrate'].configure_args
     conf_args.setdefault("render_item", render_item)
+    conf_args.setdefault("include_object", include_object)
     if conf_args.get("process_revision_directives") is None:
         conf_args["process_revision_directives"] = process_revision_directives
 

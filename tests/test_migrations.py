@@ -43,7 +43,10 @@ def test_upgrade_check_and_downgrade_on_an_empty_database(tmp_path):
     with fresh_database(tmp_path, "migrations") as database_url:
         upgraded = flask(database_url, "db", "upgrade")
         assert upgraded.returncode == 0, upgraded.stderr
-        assert table_names(database_url) == set(Base.metadata.tables) | {"alembic_version"}
+        search_tables = {name for name in table_names(database_url) if "_fts" in name}
+        assert table_names(database_url) - search_tables == set(Base.metadata.tables) | {
+            "alembic_version"
+        }
 
         checked = flask(database_url, "db", "check")
         assert checked.returncode == 0, checked.stdout + checked.stderr

@@ -71,6 +71,7 @@ def _register_blueprints(app: Flask) -> None:
     from webapp.meta.views import bp as meta_bp
     from webapp.posts.views import bp as posts_bp
     from webapp.profiles.views import bp as profiles_bp
+    from webapp.search.views import bp as search_bp
     from webapp.tags.views import bp as tags_bp
     from webapp.votes.views import bp as votes_bp
 
@@ -85,6 +86,7 @@ def _register_blueprints(app: Flask) -> None:
         media_bp,
         votes_bp,
         profiles_bp,
+        search_bp,
     ):
         app.register_blueprint(blueprint)
 

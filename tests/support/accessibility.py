@@ -66,11 +66,24 @@ def watch(page: Page, *, javascript_enabled: bool) -> PageWatch:
     """Start recording `page`'s navigations; `assert_accessible` marks them checked."""
     page_watch = PageWatch(page, javascript_enabled)
 
+    def last() -> Visit | None:
+        return page_watch.visits[-1] if page_watch.visits else None
+
     def on_navigated(frame) -> None:
-        if frame == page.main_frame:
+        # A URL change, including htmx's history pushes. htmx also re-announces the
+        # current URL (replaceState) before a push: that is not a new page.
+        if frame == page.main_frame and (last() is None or last().url != frame.url):
             page_watch.record(frame.url)
 
+    def on_new_document() -> None:
+        # A new document at the same URL (a reload, or a form that redirects back here)
+        # is a new page to check; the load that follows a recorded URL change is not.
+        visit = last()
+        if visit is None or visit.url != page.url or visit.checked:
+            page_watch.record(page.url)
+
     page.on("framenavigated", on_navigated)
+    page.on("domcontentloaded", lambda _page: on_new_document())
     _watches[page] = page_watch
     return page_watch
 

@@ -1,0 +1,1 @@
+"""Search: one interface over PostgreSQL full-text search and SQLite FTS5."""
