@@ -91,3 +91,37 @@ def test_the_real_feed_query_uses_the_hot_index(db_session, app):
         statement = feed_queries.visible_posts().order_by(Post.hot.desc(), Post.id.desc())
         explained = plan(statement.limit(26))
     assert "ix_posts_hot_id" in explained, explained
+
+
+def raw_plan(sql: str) -> str:
+    """EXPLAIN of hand-written SQL; GIN indexes are read through bitmap scans, so only
+    sequential scans are disabled here."""
+    db.session.execute(text("SET LOCAL enable_seqscan = off"))
+    return "\n".join(db.session.execute(text(f"EXPLAIN {sql}")).scalars().all())
+
+
+@pytest.mark.parametrize(
+    ("table", "index"),
+    [
+        ("posts", "ix_posts_search_vector"),
+        ("comments", "ix_comments_search_vector"),
+        ("communities", "ix_communities_search_vector"),
+        ("profiles", "ix_profiles_search_vector"),
+        ("tags", "ix_tags_search_vector"),
+    ],
+)
+def test_full_text_search_uses_the_gin_index(db_session, app, table, index):
+    with app.app_context():
+        explained = raw_plan(
+            f"SELECT 1 FROM {table} "
+            "WHERE search_vector @@ to_tsquery('quorum', 'dark & telescope:*')"
+        )
+    assert index in explained, explained
+
+
+def test_fuzzy_name_matching_uses_the_trigram_index(db_session, app):
+    with app.app_context():
+        explained = raw_plan(
+            "SELECT 1 FROM profiles WHERE lower(username || ' ' || display_name) % 'carmn'"
+        )
+    assert "ix_profiles_trigram" in explained, explained
