@@ -197,10 +197,16 @@ def test_edits_are_found_immediately(client, auth, corpus):
 
 
 def test_live_results_are_a_fragment_for_htmx(client, corpus):
-    response = client.get("/search", query_string={"q": "galaxy"}, headers={"HX-Request": "true"})
+    headers = {"HX-Request": "true", "HX-Target": "search-results"}
+    response = client.get("/search", query_string={"q": "galaxy"}, headers=headers)
     html = response.get_data(as_text=True)
     assert "<html" not in html and "Andromeda" in html
-    assert "HX-Request" in response.headers["Vary"]
+    assert "HX-Request" in response.headers["Vary"] and "HX-Target" in response.headers["Vary"]
+    # The header's box, on any page, swaps in the whole page's main content.
+    from_header = client.get(
+        "/search", query_string={"q": "galaxy"}, headers={"HX-Request": "true", "HX-Target": "main"}
+    )
+    assert '<main id="main"' in from_header.get_data(as_text=True)
 
 
 def test_search_pages_are_bounded(client, corpus, content):

@@ -42,3 +42,10 @@ def parse_id(raw: str | None) -> int | None:
         return None
     value = int(raw)
     return value if 0 < value <= MAX_ID else None
+
+
+def is_web_address(value: str) -> bool:
+    """An absolute http(s) address with a host and no spaces (links people give)."""
+    value = value.strip()
+    parts = urlsplit(value)
+    return parts.scheme in ("http", "https") and bool(parts.netloc) and " " not in value

@@ -7,6 +7,7 @@ from sqlalchemy.exc import IntegrityError
 
 from webapp.auth import queries
 from webapp.auth.passwords import hash_password, password_matches, password_problem
+from webapp.domain import DomainError
 from webapp.extensions import db
 from webapp.models import Profile, User, utc_now
 
@@ -15,13 +16,8 @@ from webapp.models import Profile, User, utc_now
 _DUMMY_HASH: str | None = None
 
 
-class AccountError(Exception):
+class AccountError(DomainError):
     """A rule about accounts was broken; `field` names the form field to blame."""
-
-    def __init__(self, message, field: str | None = None):
-        super().__init__(str(message))
-        self.message = message
-        self.field = field
 
 
 def register_user(email: str, username: str, password: str) -> User:

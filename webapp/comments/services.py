@@ -6,6 +6,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 
 from webapp.comments import permissions
+from webapp.domain import DomainError
 from webapp.extensions import db
 from webapp.i18n import number
 from webapp.locking import lock_for_update
@@ -18,12 +19,8 @@ BODY_TEXT_MAX = 10_000
 MAX_DEPTH = 100  # keeps a comment's path well inside an index entry
 
 
-class CommentError(Exception):
-    def __init__(self, message, field: str | None = None, status: int = 400):
-        super().__init__(str(message))
-        self.message = message
-        self.field = field
-        self.status = status
+class CommentError(DomainError):
+    """A rule of this area was broken."""
 
 
 def _body_text(body_html: str) -> str:

@@ -8,20 +8,15 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from webapp.communities import permissions
+from webapp.domain import DomainError
 from webapp.extensions import db
 from webapp.models import Community, Membership, Profile, User
 from webapp.models.community import ROLE_MEMBER, ROLE_MODERATOR, ROLE_OWNER
 from webapp.moderation_log import record_action
 
 
-class CommunityError(Exception):
+class CommunityError(DomainError):
     """A community rule was broken; `field` names the form field to blame, if any."""
-
-    def __init__(self, message, field: str | None = None, status: int = 400):
-        super().__init__(str(message))
-        self.message = message
-        self.field = field
-        self.status = status
 
 
 def create_community(

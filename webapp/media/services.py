@@ -14,16 +14,16 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from webapp.domain import DomainError
+
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 MAX_PIXELS = 40_000_000  # refuses decompression bombs long before memory runs out
 MAX_SIDE = 4096
 ACCEPTED_FORMATS = {"JPEG", "PNG", "GIF", "WEBP"}
 
 
-class ImageError(Exception):
-    def __init__(self, message):
-        super().__init__(str(message))
-        self.message = message
+class ImageError(DomainError):
+    """A rule of this area was broken."""
 
 
 @dataclass

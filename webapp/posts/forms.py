@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, StringField, TextAreaField
@@ -12,6 +10,7 @@ from wtforms.validators import DataRequired, Length, Optional, ValidationError
 from webapp.models.post import TITLE_MAX
 from webapp.sanitize import submitted_html
 from webapp.tags.services import TagError, parse_tags
+from webapp.urls import is_web_address
 
 BODY_FORMATS = ("text", "html")
 
@@ -46,8 +45,7 @@ class PostForm(FlaskForm):
     )
 
     def validate_url(self, field) -> None:
-        parts = urlsplit(field.data.strip())
-        if parts.scheme not in ("http", "https") or not parts.netloc or " " in field.data.strip():
+        if not is_web_address(field.data):
             raise ValidationError(_l("Enter a web address starting with http:// or https://."))
 
     def validate_tags(self, field) -> None:

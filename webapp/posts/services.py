@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import update
 
+from webapp.domain import DomainError
 from webapp.extensions import db
 from webapp.i18n import number
 from webapp.locking import lock_for_update
@@ -18,14 +19,8 @@ from webapp.tags import services as tag_services
 BODY_TEXT_MAX = 40_000
 
 
-class PostError(Exception):
+class PostError(DomainError):
     """A post rule was broken: `field` to blame, or an HTTP `status` for the view."""
-
-    def __init__(self, message, field: str | None = None, status: int = 400):
-        super().__init__(str(message))
-        self.message = message
-        self.field = field
-        self.status = status
 
 
 def _body_text(body_html: str) -> str:

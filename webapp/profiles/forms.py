@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
@@ -12,6 +10,7 @@ from wtforms.validators import Length, Optional, ValidationError
 
 from webapp.i18n import number
 from webapp.sanitize import html_to_text, submitted_html
+from webapp.urls import is_web_address
 
 BIO_TEXT_MAX = 2000
 
@@ -48,8 +47,7 @@ class ProfileForm(FlaskForm):
     remove_avatar = BooleanField(_l("Use the generated picture instead"))
 
     def validate_website(self, field) -> None:
-        parts = urlsplit(field.data.strip())
-        if parts.scheme not in ("http", "https") or not parts.netloc:
+        if not is_web_address(field.data):
             raise ValidationError(_l("Enter a web address starting with http:// or https://."))
 
     def validate_bio(self, field) -> None:

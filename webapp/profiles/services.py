@@ -6,17 +6,14 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete
 from sqlalchemy.exc import IntegrityError
 
+from webapp.domain import DomainError
 from webapp.extensions import db
 from webapp.media import services as media
 from webapp.models import Follow, User
 
 
-class ProfileError(Exception):
-    def __init__(self, message, field: str | None = None, status: int = 400):
-        super().__init__(str(message))
-        self.message = message
-        self.field = field
-        self.status = status
+class ProfileError(DomainError):
+    """A rule of this area was broken."""
 
 
 def follow(follower: User, followed: User) -> bool:

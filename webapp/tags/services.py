@@ -9,6 +9,7 @@ from sqlalchemy import select, update
 from sqlalchemy.dialects.postgresql import insert as postgres_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
+from webapp.domain import DomainError
 from webapp.extensions import db
 from webapp.models import Tag
 from webapp.models.tag import MAX_TAGS_PER_POST, TAG_MAX
@@ -17,10 +18,8 @@ _SEPARATORS = re.compile(r"[,\s]+")
 _NOT_ALLOWED = re.compile(r"[^a-z0-9-]+")
 
 
-class TagError(Exception):
-    def __init__(self, message):
-        super().__init__(str(message))
-        self.message = message
+class TagError(DomainError):
+    """A rule of this area was broken."""
 
 
 def normalize_tag(raw: str) -> str:

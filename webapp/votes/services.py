@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, select, update
 
+from webapp.domain import DomainError
 from webapp.extensions import db
 from webapp.locking import lock_for_update
 from webapp.models import Comment, CommentVote, Post, PostVote, User
@@ -21,11 +22,8 @@ from webapp.ranking import hot_score
 VOTE_VALUES = (-1, 0, 1)
 
 
-class VoteError(Exception):
-    def __init__(self, message, status: int = 400):
-        super().__init__(str(message))
-        self.message = message
-        self.status = status
+class VoteError(DomainError):
+    """A rule of this area was broken."""
 
 
 @dataclass
