@@ -106,6 +106,7 @@ def detail(post_id: int, slug: str):
         post=post,
         **sidebar,
         thread=thread,
+        max_thread_comments=comment_queries.MAX_THREAD_COMMENTS,
         my_vote=vote_queries.my_post_votes(current_user, [post.id]).get(post.id, 0),
         my_comment_votes=vote_queries.my_comment_votes(
             current_user, comment_queries.comment_ids(thread)
