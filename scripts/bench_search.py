@@ -231,6 +231,8 @@ def main() -> None:
     parser.add_argument("--engine", choices=("postgresql", "sqlite"), default="postgresql")
     parser.add_argument("--posts", type=int, default=1_000_000)
     parser.add_argument("--queries", type=int, default=200)
+    parser.add_argument("--keep", action="store_true", help="keep the PostgreSQL database")
+    parser.add_argument("--reuse", metavar="NAME", help="measure a database kept earlier")
     args = parser.parse_args()
     words = vocabulary()
     if args.engine == "postgresql":
@@ -241,20 +243,25 @@ def main() -> None:
             os.environ.get("TEST_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
         )
         server = server.set(drivername="postgresql+psycopg")
-        name = f"quorum_bench_{os.getpid()}"
+        name = args.reuse or f"quorum_bench_{os.getpid()}"
         admin = create_engine(server, isolation_level="AUTOCOMMIT")
-        with admin.connect() as connection:
-            connection.execute(text(f'CREATE DATABASE "{name}"'))
         url = server.set(database=name).render_as_string(hide_password=False)
+        if not args.reuse:
+            with admin.connect() as connection:
+                connection.execute(text(f'CREATE DATABASE "{name}"'))
         try:
-            migrate(url)
-            started = time.perf_counter()
-            load_postgres(url, args.posts, words)
-            print(f"loaded {args.posts:,} posts in {time.perf_counter() - started:.0f} s")
+            if not args.reuse:
+                migrate(url)
+                started = time.perf_counter()
+                load_postgres(url, args.posts, words)
+                print(f"loaded {args.posts:,} posts in {time.perf_counter() - started:.0f} s")
             measure(url, words, args.queries)
         finally:
-            with admin.connect() as connection:
-                connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            if args.keep or args.reuse:
+                print(f"kept database {name} (drop it with: DROP DATABASE {name})")
+            else:
+                with admin.connect() as connection:
+                    connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
     else:
         folder = tempfile.mkdtemp()
         url = f"sqlite:///{folder}/bench.db"

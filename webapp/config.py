@@ -143,6 +143,12 @@ def build_config(instance_path: Path, overrides: dict[str, Any] | None) -> dict[
     if not database_url:
         database_url = f"sqlite:///{instance_path / 'quorum.db'}"
     config["SQLALCHEMY_DATABASE_URI"] = normalize_database_url(database_url)
+    if config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+        # JIT compilation costs ~50 ms on a large search and saves nothing on the short
+        # queries a web page makes: off, as is usual for interactive workloads.
+        options = dict(config["SQLALCHEMY_ENGINE_OPTIONS"])
+        options.setdefault("connect_args", {"options": "-c jit=off"})
+        config["SQLALCHEMY_ENGINE_OPTIONS"] = options
 
     redis_url = config.get("REDIS_URL")
     if redis_url:

@@ -161,7 +161,7 @@ class PostgresEngine:
     def search(self, scope, query, sort, limit, offset) -> list[EngineHit]:
         params: dict = {"limit": limit, "offset": offset}
         spec, body = self._base(scope, query, params)
-        rank = f"ts_rank_cd({spec['table']}.search_vector, to_tsquery('quorum', :tsquery))"
+        rank = f"ts_rank({spec['table']}.search_vector, to_tsquery('quorum', :tsquery))"
         if "raw" in params:
             similar = {
                 "people": "lower(profiles.username || ' ' || profiles.display_name)",
@@ -173,9 +173,7 @@ class PostgresEngine:
             f"{rank} * (1 + greatest({spec['score']}, 0) / (greatest({spec['score']}, 0) "
             f"+ 10.0)) / (1 + extract(epoch from now() - {spec['date']}) / 2592000.0)"
         )
-        order = {"new": f"{spec['date']} DESC", "top": f"{spec['score']} DESC"}.get(
-            sort, f"{blended} DESC"
-        )
+        sort_key = {"new": spec["date"], "top": spec["score"]}.get(sort, blended)
         options = (
             "StartSel=\x02, StopSel=\x03, MaxWords=35, MinWords=15, MaxFragments=2, "
             'FragmentDelimiter=" … "'
@@ -198,9 +196,13 @@ class PostgresEngine:
             if spec["title"]
             else "NULL"
         )
+        # Rank and cut to one page first; only that page's rows get (costly) headlines.
         sql = (
-            f"SELECT {spec['id']} AS id, {snippet} AS snippet, {title} AS title {body} "
-            f"ORDER BY {order}, {spec['id']} DESC LIMIT :limit OFFSET :offset"
+            f"WITH page AS MATERIALIZED (SELECT {spec['id']} AS id, {sort_key} AS sort_key "
+            f"{body} ORDER BY sort_key DESC, {spec['id']} DESC LIMIT :limit OFFSET :offset) "
+            f"SELECT page.id, {snippet} AS snippet, {title} AS title FROM page "
+            f"JOIN {spec['table']} ON {spec['id']} = page.id "
+            f"ORDER BY page.sort_key DESC, page.id DESC"
         )
         rows = db.session.execute(text(sql), params)
         return [EngineHit(row.id, row.snippet, row.title) for row in rows]
@@ -255,9 +257,7 @@ class SqliteEngine:
             f"{rank} * (1 + {score} / ({score} + 10.0)) / "
             f"(1 + (julianday('now') - julianday({spec['date']})) / 30.0)"
         )
-        order = {"new": f"{spec['date']} DESC", "top": f"{spec['score']} DESC"}.get(
-            sort, f"{blended} DESC"
-        )
+        sort_key = {"new": spec["date"], "top": spec["score"]}.get(sort, blended)
         column = self.SNIPPET_COLUMN.get(scope.kind)
         snippet = (
             f"snippet({fts}, {column}, char(2), char(3), ' … ', 24)"
@@ -270,9 +270,13 @@ class SqliteEngine:
             if title_column is not None
             else "NULL"
         )
+        # Rank and cut to one page first; only that page's rows get (costly) headlines.
         sql = (
-            f"SELECT {spec['id']} AS id, {snippet} AS snippet, {title} AS title {body} "
-            f"ORDER BY {order}, {spec['id']} DESC LIMIT :limit OFFSET :offset"
+            f"WITH page AS MATERIALIZED (SELECT {spec['id']} AS id, {sort_key} AS sort_key "
+            f"{body} ORDER BY sort_key DESC, {spec['id']} DESC LIMIT :limit OFFSET :offset) "
+            f"SELECT page.id, {snippet} AS snippet, {title} AS title FROM page "
+            f"JOIN {spec['table']} ON {spec['id']} = page.id "
+            f"ORDER BY page.sort_key DESC, page.id DESC"
         )
         rows = db.session.execute(text(sql), params)
         return [EngineHit(row.id, row.snippet, row.title) for row in rows]
