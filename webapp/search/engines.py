@@ -270,13 +270,10 @@ class SqliteEngine:
             if title_column is not None
             else "NULL"
         )
-        # Rank and cut to one page first; only that page's rows get (costly) headlines.
+        # FTS5's snippet() and highlight() need the match in the same query.
         sql = (
-            f"WITH page AS MATERIALIZED (SELECT {spec['id']} AS id, {sort_key} AS sort_key "
-            f"{body} ORDER BY sort_key DESC, {spec['id']} DESC LIMIT :limit OFFSET :offset) "
-            f"SELECT page.id, {snippet} AS snippet, {title} AS title FROM page "
-            f"JOIN {spec['table']} ON {spec['id']} = page.id "
-            f"ORDER BY page.sort_key DESC, page.id DESC"
+            f"SELECT {spec['id']} AS id, {snippet} AS snippet, {title} AS title {body} "
+            f"ORDER BY {sort_key} DESC, {spec['id']} DESC LIMIT :limit OFFSET :offset"
         )
         rows = db.session.execute(text(sql), params)
         return [EngineHit(row.id, row.snippet, row.title) for row in rows]
