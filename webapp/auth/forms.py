@@ -14,20 +14,21 @@ from webapp.models.profile import USERNAME_MAX, USERNAME_MIN
 USERNAME_PATTERN = r"^[A-Za-z0-9_]+$"
 
 
+def email_validators() -> list:
+    """What every email field checks (the address is not looked up on the network)."""
+    return [
+        DataRequired(_l("Enter your email address.")),
+        Length(max=254, message=_l("An email address has at most 254 characters.")),
+        Email(
+            _l("Enter a valid email address, like name@example.com."), check_deliverability=False
+        ),
+    ]
+
+
 class RegistrationForm(FlaskForm):
     """Sign up: email, username and a password typed twice."""
 
-    email = EmailField(
-        _l("Email address"),
-        validators=[
-            DataRequired(_l("Enter your email address.")),
-            Length(max=254, message=_l("An email address has at most 254 characters.")),
-            Email(
-                _l("Enter a valid email address, like name@example.com."),
-                check_deliverability=False,
-            ),
-        ],
-    )
+    email = EmailField(_l("Email address"), validators=email_validators())
     username = StringField(
         _l("Username"),
         description=_l("3–30 letters, digits or underscores. This is your public name."),
@@ -114,17 +115,7 @@ class ChangePasswordForm(FlaskForm):
 class ChangeEmailForm(FlaskForm):
     """Change the sign-in email; the current password proves it is really you."""
 
-    new_email = EmailField(
-        _l("New email address"),
-        validators=[
-            DataRequired(_l("Enter your email address.")),
-            Length(max=254, message=_l("An email address has at most 254 characters.")),
-            Email(
-                _l("Enter a valid email address, like name@example.com."),
-                check_deliverability=False,
-            ),
-        ],
-    )
+    new_email = EmailField(_l("New email address"), validators=email_validators())
     email_password = PasswordField(
         _l("Current password"), validators=[DataRequired(_l("Enter your current password."))]
     )

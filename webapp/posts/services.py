@@ -160,29 +160,22 @@ def restore_post(actor: User, post: Post) -> None:
     db.session.commit()
 
 
-def set_pinned(actor: User, post: Post, pinned: bool) -> None:
+def _set_flag(actor: User, post: Post, flag: str, value: bool, on: str, off: str) -> None:
+    """Pin/unpin or lock/unlock: moderators only, logged, no-op when already so."""
     _require_moderator(actor, post)
-    if post.is_pinned != pinned:
-        post.is_pinned = pinned
+    if getattr(post, flag) != value:
+        setattr(post, flag, value)
         record_action(
-            actor.id,
-            "pin_post" if pinned else "unpin_post",
-            "post",
-            post.id,
-            community_id=post.community_id,
+            actor.id, on if value else off, "post", post.id, community_id=post.community_id
         )
         db.session.commit()
+
+
+def set_pinned(actor: User, post: Post, pinned: bool) -> None:
+    """Keep a post at the top of its community, or stop doing so."""
+    _set_flag(actor, post, "is_pinned", pinned, "pin_post", "unpin_post")
 
 
 def set_locked(actor: User, post: Post, locked: bool) -> None:
-    _require_moderator(actor, post)
-    if post.is_locked != locked:
-        post.is_locked = locked
-        record_action(
-            actor.id,
-            "lock_post" if locked else "unlock_post",
-            "post",
-            post.id,
-            community_id=post.community_id,
-        )
-        db.session.commit()
+    """Close a post to new comments, or open it again."""
+    _set_flag(actor, post, "is_locked", locked, "lock_post", "unlock_post")
