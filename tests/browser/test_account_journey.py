@@ -9,11 +9,9 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.support.accessibility import assert_accessible
-from tests.support.forms import csrf_token_from
+from tests.support.site import PASSWORD, sign_up
 
 pytestmark = pytest.mark.browser
-
-PASSWORD = "correct horse battery"
 
 
 def unique_username(prefix: str) -> str:
@@ -27,25 +25,11 @@ def account_nav(page: Page):
 @pytest.fixture
 def existing_account(browser, live_server) -> str:
     """A username registered through the real sign-up form, outside the test's page."""
-    username = unique_username("known")
     context = browser.new_context(base_url=live_server)
     try:
-        form = context.request.get("/auth/register")
-        answer = context.request.post(
-            "/auth/register",
-            form={
-                "csrf_token": csrf_token_from(form.text()),
-                "email": f"{username}@example.org",
-                "username": username,
-                "password": PASSWORD,
-                "password_confirm": PASSWORD,
-            },
-            max_redirects=0,
-        )
-        assert answer.status == 302, answer.text()
+        return sign_up(context.new_page(), "known")
     finally:
         context.close()
-    return username
 
 
 def test_sign_up_sign_out_and_sign_in_again(page: Page):

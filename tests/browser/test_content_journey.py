@@ -9,30 +9,10 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.support.accessibility import assert_accessible
-from tests.support.forms import csrf_token_from
+from tests.support.site import comment as write_comment
+from tests.support.site import publish, sign_out, sign_up, start_community
 
 pytestmark = pytest.mark.browser
-
-PASSWORD = "correct horse battery"
-
-
-def sign_up_in_context(page: Page, prefix: str) -> str:
-    """Register through the real form with the page's own cookies (so it is signed in)."""
-    username = f"{prefix}_{uuid.uuid4().hex[:10]}"
-    form = page.context.request.get("/auth/register")
-    answer = page.context.request.post(
-        "/auth/register",
-        form={
-            "csrf_token": csrf_token_from(form.text()),
-            "email": f"{username}@example.org",
-            "username": username,
-            "password": PASSWORD,
-            "password_confirm": PASSWORD,
-        },
-        max_redirects=0,
-    )
-    assert answer.status == 302, answer.text()
-    return username
 
 
 def create_community(page: Page) -> str:
@@ -52,7 +32,7 @@ def create_community(page: Page) -> str:
 
 def test_write_a_rich_post_and_read_it(page: Page, request):
     javascript = request.node.callspec.id == "js"
-    sign_up_in_context(page, "writer")
+    sign_up(page, "writer")
     name = create_community(page)
     page.get_by_role("link", name="New post").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("New post in Garden Club")
@@ -114,40 +94,13 @@ def test_join_a_community_and_reply_in_place(page: Page, browser, live_server, r
     # Someone else starts the community, posts, and comments.
     other = browser.new_context(base_url=live_server)
     other_page = other.new_page()
-    sign_up_in_context(other_page, "host")
-    name = f"c_{uuid.uuid4().hex[:10]}"
-    token = csrf_token_from(other_page.context.request.get("/c/new").text())
-    other_page.context.request.post(
-        "/c/new",
-        form={
-            "csrf_token": token,
-            "name": name,
-            "title": "Night Sky",
-            "description": "",
-            "rules": "",
-        },
-    )
-    token = csrf_token_from(other_page.context.request.get(f"/c/{name}/submit").text())
-    answer = other_page.context.request.post(
-        f"/c/{name}/submit",
-        form={
-            "csrf_token": token,
-            "title": "Meteor shower tonight",
-            "body": "Look up!",
-            "body_format": "text",
-            "url": "",
-            "tags": "",
-        },
-    )
-    post_url = answer.url
-    token = csrf_token_from(other_page.context.request.get(post_url).text())
-    post_id = post_url.split("/p/")[1].split("/")[0]
-    other_page.context.request.post(
-        f"/p/{post_id}/comments", form={"csrf_token": token, "body": "Where is best to watch?"}
-    )
+    sign_up(other_page, "host")
+    name = start_community(other_page, "Night Sky")
+    post_url = publish(other_page, name, "Meteor shower tonight", "Look up!")
+    write_comment(other_page, post_url, "Where is best to watch?")
     other.close()
 
-    sign_up_in_context(page, "reader")
+    sign_up(page, "reader")
     page.goto(f"/c/{name}")
     assert_accessible(page)
     sidebar = page.get_by_role("complementary", name="About this community")
@@ -188,17 +141,10 @@ def test_join_a_community_and_reply_in_place(page: Page, browser, live_server, r
 
 def test_an_expired_form_says_so_instead_of_failing_silently(page: Page, request):
     javascript = request.node.callspec.id == "js"
-    host = sign_up_in_context(page, "host")
-    name = f"c_{uuid.uuid4().hex[:10]}"
-    token = csrf_token_from(page.context.request.get("/c/new").text())
-    page.context.request.post(
-        "/c/new",
-        form={"csrf_token": token, "name": name, "title": "Quiet", "description": "", "rules": ""},
-    )
-    page.context.request.post(
-        "/auth/logout", form={"csrf_token": csrf_token_from(page.context.request.get("/").text())}
-    )
-    sign_up_in_context(page, "late")
+    host = sign_up(page, "host")
+    name = start_community(page, "Quiet")
+    sign_out(page)
+    sign_up(page, "late")
     page.goto(f"/c/{name}")
     assert_accessible(page)
     # Simulate a tab left open past the token's lifetime: its tokens no longer match.

@@ -9,10 +9,9 @@ import uuid
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.test_content_journey import sign_up_in_context
-from tests.browser.test_social_journey import publish, start_community
 from tests.support.accessibility import assert_accessible
-from tests.support.forms import csrf_token_from
+from tests.support.site import comment as write_comment
+from tests.support.site import publish, sign_up, start_community
 
 pytestmark = pytest.mark.browser
 PERSIAN_LETTERS = re.compile(r"[\u0600-\u06FF]")
@@ -29,15 +28,11 @@ def test_persian_then_german(page: Page, browser, live_server, request):
     # Someone has posted, and commented, in English.
     other = browser.new_context(base_url=live_server)
     author = other.new_page()
-    sign_up_in_context(author, "host")
+    sign_up(author, "host")
     community = start_community(author)
     title = f"Stars tonight {uuid.uuid4().hex[:6]}"
     post_url = publish(author, community, title)
-    token = csrf_token_from(author.context.request.get(post_url).text())
-    post_id = post_url.split("/p/")[1].split("/")[0]
-    author.context.request.post(
-        f"/p/{post_id}/comments", form={"csrf_token": token, "body": "Clear skies?"}
-    )
+    write_comment(author, post_url, "Clear skies?")
     other.close()
 
     page.goto("/")
@@ -52,7 +47,7 @@ def test_persian_then_german(page: Page, browser, live_server, request):
     assert name_box["x"] > page.viewport_size["width"] / 2
     assert_accessible(page)
 
-    sign_up_in_context(page, "reader")  # the language cookie stays with the browser
+    sign_up(page, "reader")  # the language cookie stays with the browser
     page.goto(post_url)
     expect(html).to_have_attribute("dir", "rtl")
     assert_accessible(page)

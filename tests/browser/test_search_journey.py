@@ -8,9 +8,8 @@ import uuid
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.test_content_journey import sign_up_in_context
-from tests.browser.test_social_journey import publish, start_community
 from tests.support.accessibility import assert_accessible
+from tests.support.site import publish, sign_up, start_community
 
 pytestmark = pytest.mark.browser
 
@@ -20,7 +19,7 @@ def test_search_from_the_header(page: Page, browser, live_server, request):
     word = f"zq{uuid.uuid4().hex[:8]}"
     context = browser.new_context(base_url=live_server)
     writer = context.new_page()
-    sign_up_in_context(writer, "writer")
+    sign_up(writer, "writer")
     community = start_community(writer)
     publish(writer, community, f"Nebula {word} observing notes")
     publish(writer, community, f"Comet {word}x sighting")

@@ -7,38 +7,10 @@ import uuid
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.test_content_journey import sign_up_in_context
 from tests.support.accessibility import assert_accessible
-from tests.support.forms import csrf_token_from
+from tests.support.site import publish, sign_up, start_community
 
 pytestmark = pytest.mark.browser
-
-
-def publish(page: Page, community: str, title: str) -> str:
-    """A post by the page's signed-in user, through the real forms; returns its URL."""
-    token = csrf_token_from(page.context.request.get(f"/c/{community}/submit").text())
-    answer = page.context.request.post(
-        f"/c/{community}/submit",
-        form={
-            "csrf_token": token,
-            "title": title,
-            "body": "Words.",
-            "body_format": "text",
-            "url": "",
-            "tags": "",
-        },
-    )
-    return answer.url
-
-
-def start_community(page: Page) -> str:
-    name = f"c_{uuid.uuid4().hex[:10]}"
-    token = csrf_token_from(page.context.request.get("/c/new").text())
-    page.context.request.post(
-        "/c/new",
-        form={"csrf_token": token, "name": name, "title": "Social", "description": "", "rules": ""},
-    )
-    return name
 
 
 @pytest.fixture
@@ -46,7 +18,7 @@ def authors_post(browser, live_server):
     """Someone else's community and post, made in their own browser context."""
     context = browser.new_context(base_url=live_server)
     author_page = context.new_page()
-    author = sign_up_in_context(author_page, "author")
+    author = sign_up(author_page, "author")
     community = start_community(author_page)
     url = publish(author_page, community, f"Vote for me {uuid.uuid4().hex[:6]}")
     context.close()
@@ -55,7 +27,7 @@ def authors_post(browser, live_server):
 
 def test_vote_up_then_down_then_clear(page: Page, authors_post, request):
     javascript = request.node.callspec.id == "js"
-    sign_up_in_context(page, "voter")
+    sign_up(page, "voter")
     page.goto(authors_post["url"])
     assert_accessible(page)
     widget = page.locator(".post .vote")
@@ -86,7 +58,7 @@ def test_vote_up_then_down_then_clear(page: Page, authors_post, request):
 
 def test_follow_and_unfollow(page: Page, authors_post, request):
     javascript = request.node.callspec.id == "js"
-    sign_up_in_context(page, "fan")
+    sign_up(page, "fan")
     page.goto(f"/u/{authors_post['author']}")
     assert_accessible(page)
     box = page.locator(".profile-header .follow")
@@ -110,7 +82,7 @@ def test_the_all_feed_loads_its_next_page(page: Page, browser, live_server, requ
     javascript = request.node.callspec.id == "js"
     context = browser.new_context(base_url=live_server)
     writer_page = context.new_page()
-    sign_up_in_context(writer_page, "prolific")
+    sign_up(writer_page, "prolific")
     community = start_community(writer_page)
     tag = uuid.uuid4().hex[:6]
     for index in range(27):
