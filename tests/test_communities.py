@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from tests.support.forms import submit
 from webapp.extensions import db
-from webapp.models import AdminAction, Community, Membership
+from webapp.models import ModerationAction, Community, Membership
 
 
 def test_create_community_makes_the_creator_its_owner(client, auth, make_user):
@@ -149,7 +149,7 @@ def test_moderators_appoint_and_owner_dismisses(client, auth, make_user, content
         ).all()
     )
     assert sorted(roles.values()) == ["moderator", "moderator", "owner"]
-    assert db.session.scalar(select(func.count()).select_from(AdminAction)) == 2
+    assert db.session.scalar(select(func.count()).select_from(ModerationAction)) == 2
 
 
 def test_appointing_a_non_member_is_a_form_error(client, auth, make_user, content):

@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from tests.support.forms import submit
 from webapp.extensions import db
-from webapp.models import AdminAction, Community, Post, Tag
+from webapp.models import ModerationAction, Community, Post, Tag
 
 
 @pytest.fixture
@@ -161,7 +161,7 @@ def test_moderator_removes_with_a_logged_reason_and_can_restore(
     assert response.status_code == 303
     post = content.reload(Post, post_id)
     assert post.removed_at is not None and post.removal_reason == "Advertising"
-    entry = db.session.scalar(select(AdminAction))
+    entry = db.session.scalar(select(ModerationAction))
     assert (entry.action, entry.reason, entry.target_id) == ("remove_post", "Advertising", post_id)
     assert content.reload(Community, books["community"]).post_count == 0
     auth.logout()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 
 from webapp.extensions import db
-from webapp.models import AdminAction
+from webapp.models import ModerationAction
 
 
 def record_action(
@@ -19,7 +19,7 @@ def record_action(
 ) -> None:
     """Add a log entry to the current transaction (the caller commits)."""
     db.session.add(
-        AdminAction(
+        ModerationAction(
             actor_id=actor_id,
             action=action,
             target_type=target_type,

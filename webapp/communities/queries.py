@@ -6,7 +6,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from webapp.extensions import db
-from webapp.models import AdminAction, Community, Membership, User
+from webapp.models import ModerationAction, Community, Membership, User
 from webapp.models.community import ROLE_MODERATOR, ROLE_OWNER
 from webapp.pagination import Page, SortKey, keyset_page
 
@@ -68,12 +68,12 @@ def members_page(community_id: int, cursor: str | None, page_size: int) -> Page[
 def log_page(community_id: int, cursor: str | None, page_size: int) -> Page:
     """The community's moderation log, newest first, with who did each thing."""
     statement = (
-        select(AdminAction, User)
-        .outerjoin(User, User.id == AdminAction.actor_id)
-        .where(AdminAction.community_id == community_id)
+        select(ModerationAction, User)
+        .outerjoin(User, User.id == ModerationAction.actor_id)
+        .where(ModerationAction.community_id == community_id)
         .options(joinedload(User.profile))
     )
-    keys = (SortKey(AdminAction.created_at), SortKey(AdminAction.id))
+    keys = (SortKey(ModerationAction.created_at), SortKey(ModerationAction.id))
     return keyset_page(
         statement,
         keys,

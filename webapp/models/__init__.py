@@ -1,6 +1,6 @@
 """All models, importable from one place (and all registered on `Base.metadata`)."""
 
-from webapp.models.admin_action import AdminAction
+from webapp.models.moderation_action import ModerationAction
 from webapp.models.base import Base, utc_now
 from webapp.models.comment import Comment, comment_path
 from webapp.models.community import Community, Membership
@@ -13,7 +13,7 @@ from webapp.models.user import User
 from webapp.models.vote import CommentVote, PostVote
 
 __all__ = [
-    "AdminAction",
+    "ModerationAction",
     "ApiToken",
     "Base",
     "Comment",

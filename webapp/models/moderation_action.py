@@ -10,10 +10,10 @@ from sqlalchemy.orm import Mapped, mapped_column
 from webapp.models.base import Base, UTCDateTime, utc_now
 
 
-class AdminAction(Base):
+class ModerationAction(Base):
     """One entry of the log; `community_id` is set for a community moderator's action."""
 
-    __tablename__ = "admin_actions"
+    __tablename__ = "moderation_actions"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
@@ -27,6 +27,6 @@ class AdminAction(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
 
     __table_args__ = (
-        Index("ix_admin_actions_created_at_id", "created_at", "id"),
-        Index("ix_admin_actions_community_id_created_at", "community_id", "created_at"),
+        Index("ix_moderation_actions_created_at_id", "created_at", "id"),
+        Index("ix_moderation_actions_community_id_created_at", "community_id", "created_at"),
     )
