@@ -144,10 +144,12 @@ def count_statements(app, db_session):
 def make_user(app, db_session):
     """Create a user (and profile) through the registration service."""
     from webapp.auth.services import register_user
+    from webapp.unit_of_work import unit_of_work
 
     def make(username: str = "alice", email: str | None = None, password: str = TEST_PASSWORD):
         with app.test_request_context():
-            user = register_user(email or f"{username}@example.org", username, password)
+            with unit_of_work():
+                user = register_user(email or f"{username}@example.org", username, password)
             return user.id
 
     return make

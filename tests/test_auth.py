@@ -247,9 +247,11 @@ def test_change_password_rejects_wrong_current_password(client, auth, make_user)
 
 def test_registration_race_on_username_is_a_message_not_a_500(app, db_session):
     from webapp.auth.services import AccountError, register_user
+    from webapp.unit_of_work import unit_of_work
 
     with app.test_request_context():
-        register_user("first@example.org", "racer", TEST_PASSWORD)
+        with unit_of_work():
+            register_user("first@example.org", "racer", TEST_PASSWORD)
         # The form's uniqueness check passed earlier; the database still refuses.
         with pytest.raises(AccountError) as error:
             register_user("second@example.org", "RACER", TEST_PASSWORD)
@@ -257,6 +259,7 @@ def test_registration_race_on_username_is_a_message_not_a_500(app, db_session):
         with pytest.raises(AccountError) as error:
             register_user("FIRST@example.org", "other_name", TEST_PASSWORD)
         assert error.value.field == "email"
+        db.session.commit()  # the refused sign-ups left nothing behind to store
     assert db.session.scalar(select(func.count()).select_from(Profile)) == 1
 
 

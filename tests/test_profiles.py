@@ -42,7 +42,8 @@ def test_follow_twice_is_one_follow_and_self_follow_is_refused(client, auth, peo
         assert submit(client, "/u/Alice", {}, post_url="/u/Alice/follow").status_code == 303
     assert db.session.scalar(select(func.count()).select_from(Follow)) == 1
     assert "1 follower" in client.get("/u/Alice").get_data(as_text=True)
-    assert submit(client, "/u/bob", {}, post_url="/u/bob/follow").status_code == 400
+    refused = submit(client, "/u/bob", {}, post_url="/u/bob/follow", follow_redirects=True)
+    assert "You cannot follow yourself." in refused.get_data(as_text=True)
     submit(client, "/u/Alice", {}, post_url="/u/Alice/unfollow")
     assert db.session.scalar(select(func.count()).select_from(Follow)) == 0
 

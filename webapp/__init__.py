@@ -37,8 +37,10 @@ def create_app(config_overrides: dict[str, Any] | None = None) -> Flask:
     _init_extensions(app)
     _register_blueprints(app)
 
-    from webapp import cli, errors, i18n, security, templating
+    from webapp import cli, errors, htmx, i18n, security, templating, unit_of_work
 
+    unit_of_work.init_app(app)
+    htmx.init_app(app)
     i18n.init_app(app)
     security.init_app(app)
     templating.init_app(app)

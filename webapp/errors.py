@@ -7,6 +7,8 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
+from webapp.api.errors import json_error, wants_json
+from webapp.domain import DomainError
 from webapp.extensions import db
 
 ERROR_TEXTS = {
@@ -35,7 +37,12 @@ def render_error(code: int, message=None):
 
 
 def handle_http_error(error: HTTPException):
-    response = render_error(error.code or 500)
+    if wants_json():
+        code = error.code or 500
+        _title, message = ERROR_TEXTS.get(code, ERROR_TEXTS[500])
+        response = json_error(code, str(message))
+    else:
+        response = render_error(error.code or 500)
     if error.code == 405 and error.valid_methods:
         return (*response, {"Allow": ", ".join(error.valid_methods)})
     return response
@@ -53,10 +60,26 @@ def handle_csrf_error(error: CSRFError):
 
 def handle_server_error(error: Exception):
     db.session.rollback()
+    if wants_json():
+        return json_error(500, str(ERROR_TEXTS[500][1]))
     return render_error(500)
 
 
+def handle_domain_error(error: DomainError):
+    """One place turns a broken rule into a response: nothing of the request's work is
+    kept; the API answers JSON, pages show the message (see `web.domain_error_page`)."""
+    from webapp.web import domain_error_page
+
+    db.session.rollback()
+    if wants_json():
+        message = str(error.message)
+        fields = {error.field: [message]} if error.field else None
+        return json_error(error.status, message, fields)
+    return domain_error_page(error)
+
+
 def init_app(app: Flask) -> None:
+    app.register_error_handler(DomainError, handle_domain_error)
     app.register_error_handler(CSRFError, handle_csrf_error)
     for code in ERROR_TEXTS:
         if code != 500:

@@ -10,6 +10,7 @@ Clean once, on write, and store the result: templates mark only cleaned fields s
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from html import escape
 from html.parser import HTMLParser
 
@@ -159,3 +160,28 @@ def submitted_html(raw: str, body_format: str, previous_html: str = "") -> str:
     ):
         return previous_html
     return plain_text_to_html(raw or "")
+
+
+RICH_TEXT_FORMATS = ("html", "text")
+
+
+@dataclass(frozen=True)
+class RichText:
+    """Text as a person sent it: Quill's HTML (`format="html"`) or plain text typed
+    without JavaScript (`format="text"`). Services turn it into safe HTML themselves
+    with `to_html`; nothing stores what a caller claims is already clean."""
+
+    raw: str
+    format: str = "html"
+
+    @classmethod
+    def of(cls, value: RichText | str | None) -> RichText:
+        """A RichText from itself, or from HTML given as a string."""
+        if isinstance(value, RichText):
+            return value
+        return cls(value or "", "html")
+
+    def to_html(self, previous_html: str = "") -> str:
+        """Cleaned HTML (see `submitted_html`); an unknown format counts as plain text."""
+        body_format = self.format if self.format in RICH_TEXT_FORMATS else "text"
+        return submitted_html(self.raw or "", body_format, previous_html)

@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask import Flask, current_app, request, url_for
 from flask_babel import gettext as _
 from markupsafe import Markup
 
 from webapp.sanitize import plain_text_to_html
-
-
-def has_endpoint(endpoint: str) -> bool:
-    """Whether a page exists yet: links to areas not built are left out, not broken."""
-    return endpoint in current_app.view_functions
 
 
 def current_path() -> str:
@@ -53,28 +50,43 @@ def editor_labels() -> dict[str, str]:
     }
 
 
-def can_vote_on(item) -> bool:
-    """Show vote buttons: on visible items not written by the viewer (guests see them
-    too, and are asked to sign in when they press one)."""
-    from flask_login import current_user
+def permission_helpers() -> dict[str, Callable[..., bool]]:
+    """The permission rules templates may ask, by name: each is the one function its
+    area's services use too, so a page never shows a button the service would refuse."""
+    from webapp.comments import permissions as comments
+    from webapp.communities import permissions as communities
+    from webapp.posts import permissions as posts
+    from webapp.profiles import permissions as profiles
+    from webapp.votes import permissions as votes
 
-    if not item.is_visible:
-        return False
-    return not current_user.is_authenticated or item.author_id != current_user.id
+    return {
+        "can_edit_post": posts.can_edit,
+        "can_delete_post": posts.can_delete,
+        "can_see_removed_post": posts.can_see_removed,
+        "can_edit_comment": comments.can_edit,
+        "can_delete_comment": comments.can_delete,
+        "can_reply_to": comments.can_reply,
+        "can_remove_comment": comments.can_remove,
+        "can_edit_community": communities.can_edit,
+        "can_dismiss_moderators": communities.can_dismiss_moderators,
+        "can_edit_profile": profiles.can_edit_profile,
+        "shows_follow_button": profiles.shows_follow_button,
+        "shows_vote_buttons": votes.shows_vote_buttons,
+    }
 
 
 def init_app(app: Flask) -> None:
-    from webapp.moderation_log import action_label
-
-    app.jinja_env.filters["paragraphs"] = paragraphs
-    app.jinja_env.globals["action_label"] = action_label
-    app.jinja_env.globals["editor_labels"] = editor_labels
-    app.jinja_env.globals["can_vote_on"] = can_vote_on
+    from webapp.moderation.log import action_label
     from webapp.profiles.avatars import avatar_url
 
-    app.jinja_env.globals["avatar_url"] = avatar_url
+    app.jinja_env.filters["paragraphs"] = paragraphs
     app.jinja_env.globals.update(
-        has_endpoint=has_endpoint, current_path=current_path, url_with=url_with
+        action_label=action_label,
+        editor_labels=editor_labels,
+        avatar_url=avatar_url,
+        current_path=current_path,
+        url_with=url_with,
+        **permission_helpers(),
     )
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

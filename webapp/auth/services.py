@@ -1,4 +1,5 @@
-"""Writes for accounts. Services raise domain errors; views turn them into messages."""
+"""Writes for accounts. Services raise domain errors (the web channel turns them into
+messages) and flush; the request or command commits."""
 
 from __future__ import annotations
 
@@ -29,12 +30,11 @@ def register_user(email: str, username: str, password: str) -> User:
         raise AccountError(problem, "password")
     user = User(email=email, password_hash=hash_password(password))
     user.profile = Profile(username=username)
-    db.session.add(user)
     try:
-        db.session.commit()
+        with db.session.begin_nested():
+            db.session.add(user)
     except IntegrityError:
         # Two sign-ups raced for the same name: say which one lost, not a 500.
-        db.session.rollback()
         if queries.email_taken(email):
             raise AccountError(
                 _l("An account with this email address already exists."), "email"
@@ -57,8 +57,8 @@ def authenticate(identifier: str, password: str) -> User | None:
 
 
 def record_login(user: User) -> None:
+    """Remember when the person last signed in."""
     user.last_login_at = utc_now()
-    db.session.commit()
 
 
 def change_password(user: User, current_password: str, new_password: str) -> None:
@@ -70,18 +70,17 @@ def change_password(user: User, current_password: str, new_password: str) -> Non
         raise AccountError(problem, "new_password")
     user.password_hash = hash_password(new_password)
     user.session_epoch += 1
-    db.session.commit()
+    db.session.flush()
 
 
 def change_email(user: User, password: str, new_email: str) -> None:
     """Move the account to a new email address (the password confirms it)."""
     if not password_matches(user.password_hash, password):
         raise AccountError(_l("Your current password is not correct."), "email_password")
-    user.email = queries.normalize_email(new_email)
     try:
-        db.session.commit()
+        with db.session.begin_nested():
+            user.email = queries.normalize_email(new_email)
     except IntegrityError:
-        db.session.rollback()
         raise AccountError(
             _l("An account with this email address already exists."), "new_email"
         ) from None

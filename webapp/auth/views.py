@@ -13,12 +13,13 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_user, logout_user
 
 from webapp.auth import services
 from webapp.auth.forms import ChangeEmailForm, ChangePasswordForm, LoginForm, RegistrationForm
 from webapp.extensions import limiter
 from webapp.urls import safe_next_url
+from webapp.web import errors_show_in, render_form, signed_in
 
 bp = Blueprint("auth", __name__)
 
@@ -41,23 +42,24 @@ def register():
     if current_user.is_authenticated:
         return redirect(url_for("feeds.home"))
     form = RegistrationForm()
+
+    def page():
+        return render_form("auth/register.html", form)
+
     if form.validate_on_submit():
-        try:
-            user = services.register_user(form.email.data, form.username.data, form.password.data)
-        except services.AccountError as error:
-            getattr(form, error.field or "email").errors.append(error.message)
-        else:
-            _start_session(user, remember=False)
-            flash(
-                _(
-                    "Welcome to %(site)s, %(name)s!",
-                    site=current_app.config["SITE_NAME"],
-                    name=user.profile.username,
-                ),
-                "success",
-            )
-            return redirect(url_for("feeds.home"))
-    return render_template("auth/register.html", form=form), 422 if form.errors else 200
+        errors_show_in(form, page)
+        user = services.register_user(form.email.data, form.username.data, form.password.data)
+        _start_session(user, remember=False)
+        flash(
+            _(
+                "Welcome to %(site)s, %(name)s!",
+                site=current_app.config["SITE_NAME"],
+                name=user.profile.username,
+            ),
+            "success",
+        )
+        return redirect(url_for("feeds.home"))
+    return page()
 
 
 @bp.route("/auth/login", methods=["GET", "POST"])
@@ -82,7 +84,7 @@ def login():
             _start_session(user, remember=form.remember.data)
             flash(_("Signed in. Welcome back, %(name)s!", name=user.profile.username), "success")
             return redirect(safe_next_url(form.next.data) or url_for("feeds.home"))
-    return render_template("auth/login.html", form=form), 422 if form.errors else 200
+    return render_form("auth/login.html", form)
 
 
 @bp.route("/auth/logout", methods=["POST"])
@@ -94,46 +96,39 @@ def logout():
     return redirect(url_for("feeds.home"))
 
 
+def _account_page(form, email_form):
+    status = 422 if form.errors or email_form.errors else 200
+    return render_template("auth/account.html", form=form, email_form=email_form), status
+
+
 @bp.route("/settings/account", methods=["GET", "POST"])
-@login_required
+@signed_in()
 def account():
     """Change the password."""
     form = ChangePasswordForm()
+    email_form = ChangeEmailForm(formdata=None)
     if form.validate_on_submit():
-        try:
-            services.change_password(
-                current_user, form.current_password.data, form.new_password.data
-            )
-        except services.AccountError as error:
-            getattr(form, error.field or "new_password").errors.append(error.message)
-        else:
-            remembered = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token")
-            # The session epoch changed: sign this device in again, other devices stay out.
-            login_user(current_user._get_current_object(), remember=remembered in request.cookies)
-            flash(
-                _("Your password has been changed. Other devices have been signed out."), "success"
-            )
-            return redirect(url_for("auth.account"))
-    return render_template(
-        "auth/account.html", form=form, email_form=ChangeEmailForm(formdata=None)
-    ), (422 if form.errors else 200)
+        errors_show_in(form, lambda: _account_page(form, email_form))
+        services.change_password(current_user, form.current_password.data, form.new_password.data)
+        remembered = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token")
+        # The session epoch changed: sign this device in again, other devices stay out.
+        login_user(current_user._get_current_object(), remember=remembered in request.cookies)
+        flash(_("Your password has been changed. Other devices have been signed out."), "success")
+        return redirect(url_for("auth.account"))
+    return _account_page(form, email_form)
 
 
 @bp.route("/settings/account/email", methods=["POST"])
-@login_required
+@signed_in()
 def change_email():
     """Change the sign-in email address."""
+    form = ChangePasswordForm(formdata=None)
     email_form = ChangeEmailForm()
     if email_form.validate_on_submit():
-        try:
-            services.change_email(
-                current_user, email_form.email_password.data, email_form.new_email.data
-            )
-        except services.AccountError as error:
-            getattr(email_form, error.field or "new_email").errors.append(error.message)
-        else:
-            flash(_("Your email address has been changed."), "success")
-            return redirect(url_for("auth.account"), 303)
-    return render_template(
-        "auth/account.html", form=ChangePasswordForm(formdata=None), email_form=email_form
-    ), 422
+        errors_show_in(email_form, lambda: _account_page(form, email_form))
+        services.change_email(
+            current_user, email_form.email_password.data, email_form.new_email.data
+        )
+        flash(_("Your email address has been changed."), "success")
+        return redirect(url_for("auth.account"), 303)
+    return _account_page(form, email_form)

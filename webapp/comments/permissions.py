@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from webapp.communities import permissions as community_permissions
-from webapp.models import Comment
+from webapp.models import Comment, Membership, Post
+from webapp.posts import permissions as post_permissions
 
 
 def can_edit(user, comment: Comment) -> bool:
@@ -19,8 +20,16 @@ def can_edit(user, comment: Comment) -> bool:
 
 
 def can_delete(user, comment: Comment) -> bool:
+    """Authors delete their comments under the same conditions as editing."""
     return can_edit(user, comment)
 
 
-def can_moderate(user, membership) -> bool:
-    return community_permissions.is_moderator(user, membership)
+def can_reply(user, comment: Comment, post: Post | None = None) -> bool:
+    """Replies go to visible comments of posts that take comments (`post` is the
+    comment's post, passed when the caller has it loaded already)."""
+    return comment.is_visible and post_permissions.can_comment(user, post or comment.post)
+
+
+def can_remove(user, comment: Comment, membership: Membership | None) -> bool:
+    """The community's moderators (and site admins) remove visible comments."""
+    return comment.is_visible and community_permissions.is_moderator(user, membership)

@@ -6,14 +6,15 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 
 from webapp.comments import permissions
+from webapp.communities.permissions import require_moderator
 from webapp.domain import DomainError
 from webapp.extensions import db
 from webapp.i18n import number
 from webapp.locking import lock_for_update
-from webapp.models import Comment, Membership, Post, User, comment_path, utc_now
-from webapp.moderation_log import record_action
+from webapp.models import Comment, Post, User, comment_path, utc_now
+from webapp.moderation.log import checked_reason, record_action
 from webapp.posts import permissions as post_permissions
-from webapp.sanitize import html_to_text
+from webapp.sanitize import RichText, html_to_text
 
 BODY_TEXT_MAX = 10_000
 MAX_DEPTH = 100  # keeps a comment's path well inside an index entry
@@ -40,8 +41,8 @@ def _change_comment_count(post_id: int, delta: int) -> None:
     )
 
 
-def add_comment(author: User, post: Post, parent_id: int | None, body_html: str) -> Comment:
-    """Reply to the post, or to one of its comments."""
+def add_comment(author: User, post: Post, parent_id: int | None, body: RichText | str) -> Comment:
+    """Reply to the post, or to one of its comments; the body is cleaned here."""
     if post.is_locked:
         raise CommentError(_l("This post is locked: it takes no new comments."), status=403)
     if not post_permissions.can_comment(author, post):
@@ -57,6 +58,7 @@ def add_comment(author: User, post: Post, parent_id: int | None, body_html: str)
             raise CommentError(
                 _l("This thread is as deep as threads go. Reply further up."), status=400
             )
+    body_html = RichText.of(body).to_html()
     comment = Comment(
         post_id=post.id,
         author_id=author.id,
@@ -72,17 +74,17 @@ def add_comment(author: User, post: Post, parent_id: int | None, body_html: str)
     db.session.flush()
     comment.path = comment_path(parent.path if parent else None, comment.id)
     _change_comment_count(post.id, +1)
-    db.session.commit()
     return comment
 
 
-def edit_comment(editor: User, comment: Comment, body_html: str) -> None:
+def edit_comment(editor: User, comment: Comment, body: RichText | str) -> None:
+    """The author changes their comment's text (cleaned here)."""
     if not permissions.can_edit(editor, comment):
         raise CommentError(_l("Only the author can edit this comment."), status=403)
+    body_html = RichText.of(body).to_html(previous_html=comment.body_html)
     comment.body_text = _body_text(body_html)
     comment.body_html = body_html
     comment.edited_at = utc_now()
-    db.session.commit()
 
 
 def delete_comment(actor: User, comment: Comment) -> None:
@@ -92,21 +94,19 @@ def delete_comment(actor: User, comment: Comment) -> None:
         raise CommentError(_l("Only the author can delete this comment."), status=403)
     comment.deleted_at = utc_now()
     _change_comment_count(comment.post_id, -1)
-    db.session.commit()
 
 
 def remove_comment(actor: User, comment: Comment, reason: str) -> None:
     """A moderator removes a comment, with a reason that goes into the log."""
     community_id = db.session.scalar(select(Post.community_id).where(Post.id == comment.post_id))
-    membership = db.session.get(Membership, (actor.id, community_id))
-    if not permissions.can_moderate(actor, membership):
-        raise CommentError(_l("Only this community's moderators can do that."), status=403)
+    require_moderator(actor, community_id)
+    reason = checked_reason(reason)
     lock_for_update(comment)
     if not comment.is_visible:
         return
     comment.removed_at = utc_now()
     comment.removed_by_id = actor.id
-    comment.removal_reason = reason.strip()[:500]
+    comment.removal_reason = reason
     _change_comment_count(comment.post_id, -1)
     record_action(
         actor.id,
@@ -114,6 +114,5 @@ def remove_comment(actor: User, comment: Comment, reason: str) -> None:
         "comment",
         comment.id,
         community_id=community_id,
-        reason=reason.strip(),
+        reason=reason,
     )
-    db.session.commit()

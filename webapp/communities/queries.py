@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
+from webapp.communities import permissions
 from webapp.extensions import db
-from webapp.models import ModerationAction, Community, Membership, User
+from webapp.models import Community, Membership, ModerationAction, User
 from webapp.models.community import ROLE_MODERATOR, ROLE_OWNER
+from webapp.pages import PageData
 from webapp.pagination import Page, SortKey, keyset_page
 
 DIRECTORY_SORTS = {
@@ -28,10 +32,7 @@ def community_by_name(name: str) -> Community | None:
     return db.session.scalar(select(Community).where(Community.name == name.lower()))
 
 
-def membership_of(user, community_id: int) -> Membership | None:
-    if user is None or not user.is_authenticated:
-        return None
-    return db.session.get(Membership, (user.id, community_id))
+membership_of = permissions.membership_of
 
 
 def directory_page(sort: str, cursor: str | None, page_size: int) -> Page[Community]:
@@ -84,16 +85,25 @@ def log_page(community_id: int, cursor: str | None, page_size: int) -> Page:
     )
 
 
-def sidebar_context(community: Community, viewer) -> dict:
+@dataclass
+class CommunitySidebar(PageData):
     """What every page with the community sidebar shows: the community, the viewer's
     membership and powers, and its moderators."""
-    from webapp.communities import permissions
 
+    community: Community
+    membership: Membership | None
+    is_moderator: bool
+    is_owner: bool
+    moderators: list[Membership]
+
+
+def community_sidebar(community: Community, viewer) -> CommunitySidebar:
+    """The sidebar of `community` as `viewer` sees it."""
     membership = membership_of(viewer, community.id)
-    return {
-        "community": community,
-        "membership": membership,
-        "is_moderator": permissions.is_moderator(viewer, membership),
-        "is_owner": permissions.is_owner(viewer, membership),
-        "moderators": moderators_of(community.id),
-    }
+    return CommunitySidebar(
+        community=community,
+        membership=membership,
+        is_moderator=permissions.is_moderator(viewer, membership),
+        is_owner=permissions.is_owner(viewer, membership),
+        moderators=moderators_of(community.id),
+    )

@@ -1,7 +1,10 @@
 """Writes for communities. Counters change in the same transaction as their cause,
-with atomic `count = count ± 1` updates, so they stay exact under concurrency."""
+with atomic `count = count ± 1` updates, so they stay exact under concurrency. Services
+check what they are given and flush; the request or command commits."""
 
 from __future__ import annotations
+
+import re
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, select, update
@@ -11,35 +14,73 @@ from webapp.communities import permissions
 from webapp.domain import DomainError
 from webapp.extensions import db
 from webapp.models import Community, Membership, Profile, User
-from webapp.models.community import ROLE_MEMBER, ROLE_MODERATOR, ROLE_OWNER
-from webapp.moderation_log import record_action
+from webapp.models.community import (
+    COMMUNITY_NAME_MAX,
+    COMMUNITY_NAME_MIN,
+    ROLE_MEMBER,
+    ROLE_MODERATOR,
+    ROLE_OWNER,
+)
+from webapp.moderation.log import record_action
+from webapp.validation import bounded_text
+
+COMMUNITY_NAME = re.compile(rf"^[a-z0-9_]{{{COMMUNITY_NAME_MIN},{COMMUNITY_NAME_MAX}}}$")
+TITLE_MAX = 100
+TEXT_MAX = 5000
 
 
 class CommunityError(DomainError):
     """A community rule was broken; `field` names the form field to blame, if any."""
 
 
+def checked_name(name: str | None) -> str:
+    """A new community's permanent name: 3–30 lowercase letters, digits, underscores."""
+    name = (name or "").strip()
+    if not name:
+        raise CommunityError(_l("Choose a name."), "name")
+    if not COMMUNITY_NAME.match(name):
+        raise CommunityError(_l("Use only lowercase letters, digits and underscores."), "name")
+    return name
+
+
+def _checked_details(title: str, description: str, rules: str) -> tuple[str, str, str]:
+    return (
+        bounded_text(
+            title,
+            "title",
+            TITLE_MAX,
+            _l("A title has at most 100 characters."),
+            required=_l("Give the community a title."),
+        ),
+        bounded_text(
+            description, "description", TEXT_MAX, _l("A description has at most 5,000 characters.")
+        ),
+        bounded_text(rules, "rules", TEXT_MAX, _l("The rules have at most 5,000 characters.")),
+    )
+
+
 def create_community(
     creator: User, name: str, title: str, description: str, rules: str
 ) -> Community:
     """Create a community; its creator becomes its owner and first member."""
+    name = checked_name(name)
+    title, description, rules = _checked_details(title, description, rules)
     community = Community(
-        name=name.strip().lower(),
-        title=title.strip(),
-        description=description.strip(),
-        rules=rules.strip(),
+        name=name,
+        title=title,
+        description=description,
+        rules=rules,
         creator_id=creator.id,
         member_count=1,
         post_count=0,
     )
-    db.session.add(community)
     try:
-        db.session.flush()
+        with db.session.begin_nested():
+            db.session.add(community)
     except IntegrityError:
-        db.session.rollback()
         raise CommunityError(_l("A community with this name already exists."), "name") from None
     db.session.add(Membership(user_id=creator.id, community_id=community.id, role=ROLE_OWNER))
-    db.session.commit()
+    db.session.flush()
     return community
 
 
@@ -61,7 +102,6 @@ def join_community(user: User, community: Community) -> bool:
         savepoint.rollback()
         return False
     _change_member_count(community.id, +1)
-    db.session.commit()
     db.session.refresh(community)
     return True
 
@@ -80,8 +120,6 @@ def leave_community(user: User, community: Community) -> bool:
     ).rowcount
     if removed:
         _change_member_count(community.id, -1)
-    db.session.commit()
-    db.session.expire_all()
     db.session.refresh(community)
     return bool(removed)
 
@@ -90,19 +128,16 @@ def update_community(
     editor: User, community: Community, title: str, description: str, rules: str
 ) -> None:
     """Change what the community says about itself (moderators and owners)."""
-    membership = db.session.get(Membership, (editor.id, community.id))
-    if not permissions.can_edit(editor, membership):
-        raise CommunityError(_l("Only this community's moderators can edit it."), status=403)
-    community.title = title.strip()
-    community.description = description.strip()
-    community.rules = rules.strip()
+    permissions.require_moderator(editor, community.id)
+    community.title, community.description, community.rules = _checked_details(
+        title, description, rules
+    )
     record_action(editor.id, "edit_community", "community", community.id, community_id=community.id)
-    db.session.commit()
 
 
 def set_moderator(actor: User, community: Community, username: str, appoint: bool) -> User:
     """Appoint a member as moderator, or dismiss one (owners only)."""
-    actor_membership = db.session.get(Membership, (actor.id, community.id))
+    actor_membership = permissions.membership_of(actor, community.id)
     allowed = (
         permissions.can_appoint_moderators(actor, actor_membership)
         if appoint
@@ -128,5 +163,4 @@ def set_moderator(actor: User, community: Community, username: str, appoint: boo
         target.id,
         community_id=community.id,
     )
-    db.session.commit()
     return target

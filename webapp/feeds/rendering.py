@@ -30,8 +30,4 @@ def render_feed(page_template: str, order, **filters_and_context):
     )
     if is_htmx() and request.args.get("cursor"):
         return render_page_or_partial(page_template, "feeds/_feed_page.html", page=page)
-    response = current_app.make_response(
-        render_template(page_template, page=page, order=order, **filters_and_context)
-    )
-    response.vary.add("HX-Request")
-    return response
+    return render_template(page_template, page=page, order=order, **filters_and_context)

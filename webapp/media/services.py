@@ -20,10 +20,14 @@ MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 MAX_PIXELS = 40_000_000  # refuses decompression bombs long before memory runs out
 MAX_SIDE = 4096
 ACCEPTED_FORMATS = {"JPEG", "PNG", "GIF", "WEBP"}
+AVATAR_SIZES = (64, 128, 256)  # square sides, in pixels, stored for every avatar
 
 
 class ImageError(DomainError):
-    """A rule of this area was broken."""
+    """An upload is not an image this site accepts (blamed on the "image" field)."""
+
+    def __init__(self, message, field: str | None = "image", status: int = 400):
+        super().__init__(message, field, status)
 
 
 @dataclass
@@ -63,8 +67,6 @@ def _new_relative_path(folder: str) -> Path:
 def store_avatar(stream: BinaryIO) -> str:
     """Crop an uploaded image to a centred square and store it in every avatar size.
     Returns the base path that `avatar_url` completes with "-<size>.webp"."""
-    from webapp.profiles.avatars import AVATAR_SIZES
-
     try:
         image = _open_checked(stream.read(MAX_UPLOAD_BYTES + 1))
         base = _new_relative_path("avatars")

@@ -6,6 +6,7 @@ from flask import Blueprint, current_app, jsonify, request, send_from_directory
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from webapp.api.errors import json_error, use_json_errors
 from webapp.extensions import limiter
 from webapp.media import services
 
@@ -16,20 +17,16 @@ bp = Blueprint("media", __name__)
 @limiter.limit(lambda: current_app.config["UPLOAD_RATE_LIMIT"])
 def upload():
     """Store an image from the editor; answers JSON {"url": …} or a JSON error."""
+    use_json_errors()
     if not current_user.is_authenticated:
-        return _error("unauthorized", _("Please sign in to continue."), 401)
+        return json_error(401, _("Please sign in to continue."))
     file = request.files.get("image")
     if file is None:
-        return _error("missing_file", _("Choose an image to upload."), 400)
-    try:
-        stored = services.store_image(file.stream)
-    except services.ImageError as error:
-        return _error("invalid_image", str(error.message), 400)
+        return json_error(
+            400, _("Choose an image to upload."), {"image": [_("Choose an image to upload.")]}
+        )
+    stored = services.store_image(file.stream)
     return jsonify(url=stored.url, width=stored.width, height=stored.height), 201
-
-
-def _error(code: str, message: str, status: int):
-    return jsonify(error={"code": code, "message": message, "fields": {"image": [message]}}), status
 
 
 @bp.route("/media/<path:filename>")

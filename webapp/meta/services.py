@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-from webapp.extensions import db
 from webapp.models import User
 
 
 def save_locale(user: User, locale: str) -> None:
     """Remember a signed-in user's language choice on their account."""
     user.locale = locale
-    db.session.commit()
 
 
 def save_preferences(user: User, locale: str | None, timezone: str | None) -> None:
     """Language and time zone; None means "follow the browser"."""
     user.locale = locale or None
     user.timezone = timezone or None
-    db.session.commit()

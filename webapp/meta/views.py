@@ -9,12 +9,11 @@ from flask import (
     flash,
     jsonify,
     redirect,
-    render_template,
     request,
     url_for,
 )
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
 from sqlalchemy import text
 
 from webapp.extensions import cache, db
@@ -29,6 +28,7 @@ from webapp.i18n import (
 from webapp.meta import services
 from webapp.meta.forms import LanguageForm, PreferencesForm
 from webapp.urls import back_url
+from webapp.web import render_form, signed_in
 
 bp = Blueprint("meta", __name__)
 
@@ -77,7 +77,7 @@ def set_language():
 
 
 @bp.route("/settings/preferences", methods=["GET", "POST"])
-@login_required
+@signed_in()
 def preferences():
     """Language and time zone for a signed-in person."""
     form = PreferencesForm()
@@ -93,6 +93,4 @@ def preferences():
         )
         flash(_("Your preferences have been saved."), "success")
         return redirect(url_for("meta.preferences"), 303)
-    return render_template("meta/preferences.html", form=form, zones=sorted(known_timezones())), (
-        422 if form.errors else 200
-    )
+    return render_form("meta/preferences.html", form, zones=sorted(known_timezones()))

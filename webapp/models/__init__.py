@@ -1,10 +1,10 @@
 """All models, importable from one place (and all registered on `Base.metadata`)."""
 
-from webapp.models.moderation_action import ModerationAction
 from webapp.models.base import Base, utc_now
 from webapp.models.comment import Comment, comment_path
 from webapp.models.community import Community, Membership
 from webapp.models.follow import Follow
+from webapp.models.moderation_action import ModerationAction
 from webapp.models.post import Post
 from webapp.models.profile import Profile
 from webapp.models.tag import Tag, post_tags

@@ -16,6 +16,7 @@ def can_edit(user, post: Post) -> bool:
 
 
 def can_delete(user, post: Post) -> bool:
+    """Authors delete their own posts (once)."""
     return _signed_in(user) and post.author_id == user.id and post.deleted_at is None
 
 
@@ -25,4 +26,10 @@ def can_moderate(user, membership: Membership | None) -> bool:
 
 
 def can_comment(user, post: Post) -> bool:
+    """Signed-in people comment on visible posts that are not locked."""
     return _signed_in(user) and post.is_visible and not post.is_locked
+
+
+def can_see_removed(user, post: Post, membership: Membership | None) -> bool:
+    """A removed post's content stays readable to the community's moderators."""
+    return post.removed_at is not None and can_moderate(user, membership)

@@ -1,26 +1,47 @@
-"""Writes for posts. One transaction per action; counters move with their cause."""
+"""Writes for posts. Services take what a person sent (raw text and links), clean and
+check it themselves, and flush; the request or command commits. Counters move in the
+same transaction as their cause."""
 
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import update
 
+from webapp.communities.permissions import require_moderator
 from webapp.domain import DomainError
 from webapp.extensions import db
 from webapp.i18n import number
 from webapp.locking import lock_for_update
-from webapp.models import Community, Membership, Post, User, utc_now
-from webapp.moderation_log import record_action
+from webapp.models import Community, Post, User, utc_now
+from webapp.models.post import TITLE_MAX
+from webapp.moderation.log import checked_reason, record_action
 from webapp.posts import permissions
 from webapp.ranking import hot_score
-from webapp.sanitize import html_to_text
+from webapp.sanitize import RichText, html_to_text
 from webapp.tags import services as tag_services
+from webapp.validation import bounded_text, web_address
 
 BODY_TEXT_MAX = 40_000
 
 
 class PostError(DomainError):
     """A post rule was broken: `field` to blame, or an HTTP `status` for the view."""
+
+
+def checked_title(title: str | None) -> str:
+    """A post's title, stripped; refused when empty or too long."""
+    return bounded_text(
+        title,
+        "title",
+        TITLE_MAX,
+        _l("A title has at most %(max)d characters.", max=TITLE_MAX),
+        required=_l("Give your post a title."),
+    )
+
+
+def checked_url(url: str | None) -> str | None:
+    """The post's link: an http(s) address, or None."""
+    return web_address(url, "url")
 
 
 def _body_text(body_html: str) -> str:
@@ -45,19 +66,24 @@ def submit_post(
     author: User,
     community: Community,
     title: str,
-    body_html: str,
+    body: RichText | str,
     url: str | None,
-    tag_names: list[str],
+    tags: str | list[str],
 ) -> Post:
-    """Publish a post in `community` (body already cleaned by the caller)."""
+    """Publish a post in `community`: the title, link and tags are checked, the body
+    cleaned, and the community's and tags' counts move with it."""
+    title = checked_title(title)
+    url = checked_url(url)
+    tag_names = tag_services.parse_tags(tags)
+    body_html = RichText.of(body).to_html()
     now = utc_now()
     post = Post(
         community_id=community.id,
         author_id=author.id,
-        title=title.strip(),
+        title=title,
         body_html=body_html,
         body_text=_body_text(body_html),
-        url=url or None,
+        url=url,
         created_at=now,
         score=0,
         upvotes=0,
@@ -70,29 +96,36 @@ def submit_post(
     db.session.flush()
     _change_post_count(community.id, +1)
     tag_services.change_post_counts([tag.id for tag in post.tags], +1)
-    db.session.commit()
     return post
 
 
 def edit_post(
-    editor: User, post: Post, title: str, body_html: str, url: str | None, tag_names: list[str]
+    editor: User,
+    post: Post,
+    title: str,
+    body: RichText | str,
+    url: str | None,
+    tags: str | list[str],
 ) -> None:
     """Change a post's title, body, link and tags (its author only)."""
     if not permissions.can_edit(editor, post):
         raise PostError(_l("Only the author can edit this post."), status=403)
+    title = checked_title(title)
+    url = checked_url(url)
+    tag_names = tag_services.parse_tags(tags)
+    body_html = RichText.of(body).to_html(previous_html=post.body_html)
     body_text = _body_text(body_html)
     old_tag_ids = {tag.id for tag in post.tags}
     new_tags = tag_services.tags_named(tag_names)
     new_tag_ids = {tag.id for tag in new_tags}
-    post.title = title.strip()
+    post.title = title
     post.body_html = body_html
     post.body_text = body_text
-    post.url = url or None
+    post.url = url
     post.tags = new_tags
     post.edited_at = utc_now()
     tag_services.change_post_counts(sorted(new_tag_ids - old_tag_ids), +1)
     tag_services.change_post_counts(sorted(old_tag_ids - new_tag_ids), -1)
-    db.session.commit()
 
 
 def _hide(post: Post) -> None:
@@ -114,18 +147,12 @@ def delete_post(actor: User, post: Post) -> None:
     if post.is_visible:
         _hide(post)
     post.deleted_at = utc_now()
-    db.session.commit()
-
-
-def _require_moderator(actor: User, post: Post) -> None:
-    membership = db.session.get(Membership, (actor.id, post.community_id))
-    if not permissions.can_moderate(actor, membership):
-        raise PostError(_l("Only this community's moderators can do that."), status=403)
 
 
 def remove_post(actor: User, post: Post, reason: str) -> None:
     """A moderator removes a post, with a reason that goes into the log."""
-    _require_moderator(actor, post)
+    require_moderator(actor, post.community_id)
+    reason = checked_reason(reason)
     lock_for_update(post)
     if post.removed_at is not None:
         return
@@ -133,21 +160,20 @@ def remove_post(actor: User, post: Post, reason: str) -> None:
         _hide(post)
     post.removed_at = utc_now()
     post.removed_by_id = actor.id
-    post.removal_reason = reason.strip()[:500]
+    post.removal_reason = reason
     record_action(
         actor.id,
         "remove_post",
         "post",
         post.id,
         community_id=post.community_id,
-        reason=reason.strip(),
+        reason=reason,
     )
-    db.session.commit()
 
 
 def restore_post(actor: User, post: Post) -> None:
     """Undo a removal."""
-    _require_moderator(actor, post)
+    require_moderator(actor, post.community_id)
     lock_for_update(post)
     if post.removed_at is None:
         return
@@ -157,18 +183,16 @@ def restore_post(actor: User, post: Post) -> None:
     if post.is_visible:
         _show(post)
     record_action(actor.id, "restore_post", "post", post.id, community_id=post.community_id)
-    db.session.commit()
 
 
 def _set_flag(actor: User, post: Post, flag: str, value: bool, on: str, off: str) -> None:
     """Pin/unpin or lock/unlock: moderators only, logged, no-op when already so."""
-    _require_moderator(actor, post)
+    require_moderator(actor, post.community_id)
     if getattr(post, flag) != value:
         setattr(post, flag, value)
         record_action(
             actor.id, on if value else off, "post", post.id, community_id=post.community_id
         )
-        db.session.commit()
 
 
 def set_pinned(actor: User, post: Post, pinned: bool) -> None:

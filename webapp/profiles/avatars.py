@@ -7,7 +7,7 @@ import hashlib
 
 from flask import url_for
 
-AVATAR_SIZES = (64, 128, 256)
+from webapp.media.services import AVATAR_SIZES
 
 
 def avatar_url(profile, size: int = 128) -> str:

@@ -2,38 +2,31 @@
 
 from __future__ import annotations
 
-from flask import (
-    Blueprint,
-    abort,
-    flash,
-    make_response,
-    redirect,
-    render_template,
-    request,
-    url_for,
-)
+from flask import Blueprint, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
 
 from webapp.feeds.rendering import render_feed, requested_order
-from webapp.htmx import is_htmx, render_page_or_partial, sign_in_first
+from webapp.htmx import is_htmx, render_page_or_partial
 from webapp.profiles import queries, services
 from webapp.profiles.avatars import identicon_svg
 from webapp.profiles.forms import ProfileForm
 from webapp.ratelimits import writes
 from webapp.sanitize import editable_text
 from webapp.urls import back_url
+from webapp.web import errors_show_in, found_or_404, render_form, signed_in
 
 bp = Blueprint("profiles", __name__)
 
 LIST_PAGE_SIZE = 50
 
 
-def _user_or_404(username: str):
-    user = queries.user_by_username(username)
-    if user is None:
-        abort(404)
-    return user
+def _person(username: str):
+    return found_or_404(queries.user_by_username(username))
+
+
+def _profile_url(username: str) -> str:
+    return url_for("profiles.profile", username=username)
 
 
 def _header_context(user) -> dict:
@@ -47,7 +40,7 @@ def _header_context(user) -> dict:
 @bp.route("/u/<username>")
 def profile(username: str):
     """A person's page: who they are, their numbers, and their posts or comments."""
-    user = _user_or_404(username)
+    user = _person(username)
     if user.profile.username != username:
         canonical = url_for("profiles.profile", username=user.profile.username, **request.args)
         return redirect(canonical, 301)
@@ -81,7 +74,7 @@ def following(username: str):
 
 
 def _people(username: str, direction: str):
-    user = _user_or_404(username)
+    user = _person(username)
     page = queries.people_page(user.id, direction, request.args.get("cursor"), LIST_PAGE_SIZE)
     return render_page_or_partial(
         "profiles/people.html",
@@ -105,26 +98,21 @@ def _follow_response(user):
 
 
 @bp.route("/u/<username>/follow", methods=["POST"])
+@signed_in(_profile_url)
 @writes
 def follow(username: str):
     """Follow someone (htmx swaps the button and count; without JS, back to the page)."""
-    user = _user_or_404(username)
-    if not current_user.is_authenticated:
-        return sign_in_first(url_for("profiles.profile", username=user.profile.username))
-    try:
-        services.follow(current_user, user)
-    except services.ProfileError as error:
-        abort(error.status)
+    user = _person(username)
+    services.follow(current_user, user)
     return _follow_response(user)
 
 
 @bp.route("/u/<username>/unfollow", methods=["POST"])
+@signed_in(_profile_url)
 @writes
 def unfollow(username: str):
     """Stop following someone."""
-    user = _user_or_404(username)
-    if not current_user.is_authenticated:
-        return sign_in_first(url_for("profiles.profile", username=user.profile.username))
+    user = _person(username)
     services.unfollow(current_user, user)
     return _follow_response(user)
 
@@ -140,7 +128,7 @@ def generated_avatar(username: str):
 
 
 @bp.route("/settings/profile", methods=["GET", "POST"])
-@login_required
+@signed_in()
 @writes
 def settings():
     """Edit display name, names, bio, website and picture."""
@@ -151,25 +139,25 @@ def settings():
         form.first_name.data = profile.first_name
         form.last_name.data = profile.last_name
         form.bio.data = editable_text(profile.bio_html)
-        form.body_format.data = "text"
         form.website.data = profile.website
+
+    def page():
+        return render_form("profiles/settings.html", form)
+
     if form.validate_on_submit():
+        errors_show_in(form, page)
         upload = form.avatar.data
         has_upload = upload is not None and getattr(upload, "filename", "")
-        try:
-            services.update_profile(
-                current_user,
-                display_name=form.display_name.data or "",
-                first_name=form.first_name.data or "",
-                last_name=form.last_name.data or "",
-                bio_html=form.cleaned_bio(profile.bio_html),
-                website=form.website.data or "",
-                avatar_stream=upload.stream if has_upload else None,
-                remove_avatar=form.remove_avatar.data,
-            )
-        except services.ProfileError as error:
-            getattr(form, error.field or "avatar").errors.append(error.message)
-        else:
-            flash(_("Your profile has been saved."), "success")
-            return redirect(url_for("profiles.settings"), 303)
-    return render_template("profiles/settings.html", form=form), 422 if form.errors else 200
+        services.update_profile(
+            current_user,
+            display_name=form.display_name.data,
+            first_name=form.first_name.data,
+            last_name=form.last_name.data,
+            bio=form.bio.rich_text(),
+            website=form.website.data,
+            avatar_stream=upload.stream if has_upload else None,
+            remove_avatar=form.remove_avatar.data,
+        )
+        flash(_("Your profile has been saved."), "success")
+        return redirect(url_for("profiles.settings"), 303)
+    return page()

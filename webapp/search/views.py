@@ -21,6 +21,5 @@ def results():
     fragment = is_htmx() and request.headers.get("HX-Target") == "search-results"
     template = "search/_results.html" if fragment else "search/results.html"
     response = make_response(render_template(template, results=found, kinds=queries.KINDS))
-    response.vary.add("HX-Request")
     response.vary.add("HX-Target")
     return response

@@ -29,19 +29,21 @@ def normalize_tag(raw: str) -> str:
     return re.sub(r"-{2,}", "-", name)
 
 
-def parse_tags(text: str | None) -> list[str]:
-    """Distinct normalized tags from a comma-separated field, in the order typed."""
+def parse_tags(tags: str | list[str] | None) -> list[str]:
+    """Distinct normalized tags from a comma-separated field (or a list of names), in
+    the order given; refused (on the "tags" field) when too long or too many."""
+    parts = (tags or "").split(",") if isinstance(tags, str | None) else list(tags)
     names: list[str] = []
-    for part in (text or "").split(","):
+    for part in parts:
         name = normalize_tag(part)
         if not name:
             continue
         if len(name) > TAG_MAX:
-            raise TagError(_l("A tag has at most %(count)d characters.", count=TAG_MAX))
+            raise TagError(_l("A tag has at most %(count)d characters.", count=TAG_MAX), "tags")
         if name not in names:
             names.append(name)
     if len(names) > MAX_TAGS_PER_POST:
-        raise TagError(_l("Use at most %(count)d tags.", count=MAX_TAGS_PER_POST))
+        raise TagError(_l("Use at most %(count)d tags.", count=MAX_TAGS_PER_POST), "tags")
     return names
 
 

@@ -18,6 +18,7 @@ from webapp.extensions import db
 from webapp.locking import lock_for_update
 from webapp.models import Comment, CommentVote, Post, PostVote, User
 from webapp.ranking import hot_score
+from webapp.votes import permissions
 
 VOTE_VALUES = (-1, 0, 1)
 
@@ -43,19 +44,17 @@ def _counter_changes(old: int, new: int) -> dict[str, int]:
 def _cast(user: User, item, item_model, vote_model, item_key: str, value: int) -> VoteResult:
     if value not in VOTE_VALUES:
         raise VoteError(_l("A vote is up, down or nothing."))
-    if item.author_id == user.id:
+    if permissions.is_author(user, item):
         raise VoteError(_l("You cannot vote on what you wrote."), status=403)
     # Lock the item's row before reading the vote: concurrent votes on the same item
     # queue here (a row lock on PostgreSQL, the write lock on SQLite).
     lock_for_update(item)
-    if not item.is_visible:
-        db.session.rollback()
+    if not permissions.can_vote(user, item):
         raise VoteError(_l("This can no longer be voted on."), status=409)
     key_column = getattr(vote_model, item_key)
     vote_filter = (vote_model.user_id == user.id, key_column == item.id)
     old = db.session.scalar(select(vote_model.value).where(*vote_filter)) or 0
     if old == value:
-        db.session.rollback()
         return VoteResult(score=item.score, my_vote=value)
     if value == 0:
         db.session.execute(delete(vote_model).where(*vote_filter))
@@ -77,7 +76,7 @@ def _cast(user: User, item, item_model, vote_model, item_key: str, value: int) -
     db.session.refresh(item)
     if item_model is Post:
         item.hot = hot_score(item.score, item.created_at)
-    db.session.commit()
+        db.session.flush()
     return VoteResult(score=item.score, my_vote=value)
 
 

@@ -2,75 +2,69 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from webapp.comments import queries as comment_queries
-from webapp.htmx import is_htmx, redirect_for_htmx, sign_in_first
+from webapp.htmx import is_htmx
 from webapp.posts import queries as post_queries
 from webapp.ratelimits import votes
 from webapp.urls import back_url
 from webapp.votes import services
+from webapp.web import errors_return_to, found_or_404, signed_in
 
 bp = Blueprint("votes", __name__)
 
 
-def _requested_value() -> int | None:
+def _requested_value() -> int:
     raw = request.form.get("value", "")
-    return int(raw) if raw in ("-1", "0", "1") else None
-
-
-def _respond(kind: str, item, result: services.VoteResult, fallback: str):
-    if is_htmx():
-        response = current_app.make_response(
-            render_template(
-                "votes/_widget.html",
-                kind=kind,
-                item=item,
-                score=result.score,
-                my_vote=result.my_vote,
-                can_vote=True,
-            )
-        )
-        response.vary.add("HX-Request")
-        return response
-    return redirect(back_url(fallback), code=303)
+    if raw not in ("-1", "0", "1"):
+        abort(400)
+    return int(raw)
 
 
 def _vote(kind: str, item, fallback: str, cast):
-    if not current_user.is_authenticated:
-        return sign_in_first(back_url(fallback))
-    value = _requested_value()
-    if value is None:
-        abort(400)
-    try:
-        result = cast(current_user, item, value)
-    except services.VoteError as error:
-        if is_htmx():
-            abort(error.status)
-        flash(error.message, "error")
-        return redirect_for_htmx(back_url(fallback))
-    return _respond(kind, item, result, fallback)
+    errors_return_to(fallback)
+    result = cast(current_user, item, _requested_value())
+    if is_htmx():
+        return render_template(
+            "votes/_widget.html",
+            kind=kind,
+            item=item,
+            score=result.score,
+            my_vote=result.my_vote,
+        )
+    return redirect(back_url(fallback), code=303)
+
+
+def _post_url(post_id: int) -> str:
+    return url_for("posts.short_link", post_id=post_id)
 
 
 @bp.route("/p/<id:post_id>/vote", methods=["POST"])
+@signed_in(_post_url)
 @votes
 def vote_post(post_id: int):
     """Vote a post up, down, or clear the vote."""
-    post = post_queries.post_for_page(post_id)
-    if post is None:
-        abort(404)
+    post = found_or_404(post_queries.post_for_page(post_id))
     fallback = url_for("posts.detail", post_id=post.id, slug=post.slug)
     return _vote("post", post, fallback, services.vote_on_post)
 
 
+def _comment_url_of(comment) -> str:
+    post = comment.post
+    return url_for("posts.detail", post_id=post.id, slug=post.slug) + f"#comment-{comment.id}"
+
+
+def _comment_url(comment_id: int) -> str:
+    comment = comment_queries.comment_with_post(comment_id)
+    return _comment_url_of(comment) if comment else url_for("feeds.home")
+
+
 @bp.route("/comments/<id:comment_id>/vote", methods=["POST"])
+@signed_in(_comment_url)
 @votes
 def vote_comment(comment_id: int):
     """Vote a comment up, down, or clear the vote."""
-    comment = comment_queries.comment_with_post(comment_id)
-    if comment is None:
-        abort(404)
-    post = comment.post
-    fallback = url_for("posts.detail", post_id=post.id, slug=post.slug) + f"#comment-{comment.id}"
-    return _vote("comment", comment, fallback, services.vote_on_comment)
+    comment = found_or_404(comment_queries.comment_with_post(comment_id))
+    return _vote("comment", comment, _comment_url_of(comment), services.vote_on_comment)

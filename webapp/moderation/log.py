@@ -4,8 +4,21 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
+from webapp.domain import DomainError
 from webapp.extensions import db
 from webapp.models import ModerationAction
+
+REASON_MAX = 500
+
+
+def checked_reason(reason: str | None) -> str:
+    """A moderator's reason, stripped: required, and short enough for the log."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError(_l("Say why this is removed."), "reason")
+    if len(reason) > REASON_MAX:
+        raise DomainError(_l("A reason has at most 500 characters."), "reason")
+    return reason
 
 
 def record_action(
@@ -25,7 +38,7 @@ def record_action(
             target_type=target_type,
             target_id=target_id,
             community_id=community_id,
-            reason=reason[:500],
+            reason=reason[:REASON_MAX],
         )
     )
 

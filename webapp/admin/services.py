@@ -1,4 +1,4 @@
-"""Creating site administrators from the command line."""
+"""Writes of the admin area: creating and promoting site administrators."""
 
 from __future__ import annotations
 
@@ -12,9 +12,9 @@ def create_or_promote_admin(email: str, username: str, password: str) -> tuple[U
     existing = queries.user_by_identifier(email)
     if existing is not None:
         existing.is_admin = True
-        db.session.commit()
+        db.session.flush()
         return existing, False
     user = services.register_user(email, username, password)
     user.is_admin = True
-    db.session.commit()
+    db.session.flush()
     return user, True

@@ -1,0 +1,1 @@
+"""The site administrators' area: promoting admins today, the `/admin` pages next."""

@@ -1,0 +1,1 @@
+"""The JSON API area (`/api/v1`): integrators' front door to the same services."""

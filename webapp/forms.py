@@ -1,0 +1,42 @@
+"""Form fields shared by every area."""
+
+from __future__ import annotations
+
+from markupsafe import Markup, escape
+from wtforms import TextAreaField
+from wtforms.widgets import TextArea
+
+from webapp.sanitize import RICH_TEXT_FORMATS, RichText
+
+# The editor script (static/js/editor.js) finds this input in the field's form and sets
+# it to "html" when Quill takes over the textarea: one rich-text field per form.
+FORMAT_INPUT = "body_format"
+
+
+class RichTextArea(TextArea):
+    """The textarea plus the hidden input that tells the server which format it holds."""
+
+    def __call__(self, field, **kwargs):
+        hidden = Markup('<input type="hidden" name="{}" value="{}">').format(
+            FORMAT_INPUT, escape(field.format)
+        )
+        return hidden + super().__call__(field, **kwargs)
+
+
+class RichTextField(TextAreaField):
+    """A rich-text body: Quill's HTML with JavaScript, plain paragraphs without.
+    `rich_text()` hands the service what was sent; the service cleans it."""
+
+    widget = RichTextArea()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.format = "text"
+
+    def process(self, formdata, *args, **kwargs):
+        super().process(formdata, *args, **kwargs)
+        sent = formdata.get(FORMAT_INPUT) if formdata else None
+        self.format = sent if sent in RICH_TEXT_FORMATS else "text"
+
+    def rich_text(self) -> RichText:
+        return RichText(self.data or "", self.format)
