@@ -1,34 +1,40 @@
 """A small, believable demo community for `flask seed-demo` (and so for `make run`).
 
-Rows are written directly with their counters computed here, in one transaction;
-the same invariants the services keep (exact counts, score == sum of votes) hold.
+Everything is built through the services, in one unit of work, so the counters
+(members, posts, comments, scores, tag counts) are kept by the code that keeps them in
+production. The services date every row "now"; plain UPDATEs then spread the demo over
+the past months and days, and recompute each post's hot rank for its new age.
 """
 
 from __future__ import annotations
 
 import random
-from datetime import timedelta
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from html import escape
 
-from webapp.auth.passwords import hash_password
+from sqlalchemy import Update, select, update
+
+from webapp.auth.services import register_user
+from webapp.comments.services import add_comment
+from webapp.communities.services import create_community, join_community, set_moderator
 from webapp.extensions import db
 from webapp.models import (
     Comment,
-    CommentVote,
     Community,
     Follow,
     Membership,
+    ModerationAction,
     Post,
-    PostVote,
-    Profile,
-    Tag,
     User,
-    comment_path,
     utc_now,
 )
-from webapp.models.community import ROLE_MEMBER, ROLE_MODERATOR, ROLE_OWNER
+from webapp.posts.services import submit_post
+from webapp.profiles.services import follow, update_profile
 from webapp.ranking import hot_score
-from webapp.sanitize import clean_html, html_to_text
+from webapp.sanitize import RichText
+from webapp.unit_of_work import unit_of_work
+from webapp.votes.services import vote_on_comment, vote_on_post
 
 DEMO_PASSWORD = "demo-password-1"
 
@@ -72,8 +78,9 @@ COMMUNITIES = [
     ),
 ]
 
-# (community, author, title, body HTML parts, tags, comment threads). A thread is
-# (author, text, [replies…]) with replies of the same shape.
+# (community, author, title, body HTML parts, tags, comments). A comment is
+# (depth, author, text): at depth 0 it answers the post, deeper it answers the last
+# comment above it one level up.
 POSTS = [
     (
         "books",
@@ -85,31 +92,12 @@ POSTS = [
         ],
         ["recommendations", "sci-fi"],
         [
-            (
-                "farid",
-                "Pedro Páramo, in a battered paperback found on a train.",
-                [
-                    (
-                        "alice",
-                        "Rulfo! Which translation did you read?",
-                        [
-                            (
-                                "farid",
-                                "Margaret Sayers Peden's. Short, strange and unforgettable.",
-                                [],
-                            ),
-                        ],
-                    ),
-                ],
-            ),
-            (
-                "carmen",
-                "Discworld. Guards! Guards! got me through a bad winter.",
-                [
-                    ("bob", "Same here, and the audiobooks are wonderful too.", []),
-                ],
-            ),
-            ("dmitri", "Project Hail Mary. Silly science, great fun.", []),
+            (0, "farid", "Pedro Páramo, in a battered paperback found on a train."),
+            (1, "alice", "Rulfo! Which translation did you read?"),
+            (2, "farid", "Margaret Sayers Peden's. Short, strange and unforgettable."),
+            (0, "carmen", "Discworld. Guards! Guards! got me through a bad winter."),
+            (1, "bob", "Same here, and the audiobooks are wonderful too."),
+            (0, "dmitri", "Project Hail Mary. Silly science, great fun."),
         ],
     ),
     (
@@ -124,14 +112,9 @@ POSTS = [
         ],
         ["translation"],
         [
-            ("alice", "Jennifer Croft, for Olga Tokarczuk. Flawless.", []),
-            (
-                "emma_k",
-                "I check who translated a book before I buy it now.",
-                [
-                    ("farid", "Exactly. Publishers are finally putting their names on covers.", []),
-                ],
-            ),
+            (0, "alice", "Jennifer Croft, for Olga Tokarczuk. Flawless."),
+            (0, "emma_k", "I check who translated a book before I buy it now."),
+            (1, "farid", "Exactly. Publishers are finally putting their names on covers."),
         ],
     ),
     (
@@ -146,20 +129,10 @@ POSTS = [
         ],
         ["bread", "sourdough"],
         [
-            (
-                "emma_k",
-                "Mine smelled of nail polish remover. Is that normal?",
-                [
-                    (
-                        "bob",
-                        "Totally normal for a hungry starter. Feed it more often.",
-                        [
-                            ("emma_k", "Worked! Bubbly again after two days.", []),
-                        ],
-                    ),
-                ],
-            ),
-            ("carmen", "What flour do you use?", []),
+            (0, "emma_k", "Mine smelled of nail polish remover. Is that normal?"),
+            (1, "bob", "Totally normal for a hungry starter. Feed it more often."),
+            (2, "emma_k", "Worked! Bubbly again after two days."),
+            (0, "carmen", "What flour do you use?"),
         ],
     ),
     (
@@ -168,7 +141,7 @@ POSTS = [
         "Balcony herbs: what survives a windy fourth floor?",
         ["<p>Rosemary and thyme are thriving; basil gave up in a week.</p>"],
         ["gardening", "herbs"],
-        [("bob", "Try oregano, it loves wind and neglect.", [])],
+        [(0, "bob", "Try oregano, it loves wind and neglect.")],
     ),
     (
         "selfhosted",
@@ -184,24 +157,10 @@ POSTS = [
         ],
         ["homelab", "postgresql"],
         [
-            (
-                "dmitri",
-                "How much power does it draw?",
-                [
-                    ("carmen", "About 9 W idle, 20 W under load.", []),
-                ],
-            ),
-            (
-                "farid",
-                "Do you test restoring the backups?",
-                [
-                    (
-                        "carmen",
-                        "Monthly, into a scratch database. Untested backups are wishes.",
-                        [],
-                    ),
-                ],
-            ),
+            (0, "dmitri", "How much power does it draw?"),
+            (1, "carmen", "About 9 W idle, 20 W under load."),
+            (0, "farid", "Do you test restoring the backups?"),
+            (1, "carmen", "Monthly, into a scratch database. Untested backups are wishes."),
         ],
     ),
     (
@@ -210,7 +169,7 @@ POSTS = [
         "Is it worth running your own mail server in 2026?",
         ["<p>Deliverability horror stories welcome.</p>"],
         ["email"],
-        [("carmen", "Receiving is easy. Sending is where the pain lives.", [])],
+        [(0, "carmen", "Receiving is easy. Sending is where the pain lives.")],
     ),
     (
         "astronomy",
@@ -218,7 +177,7 @@ POSTS = [
         "Saturn's rings through a 130 mm reflector",
         ["<p>Clear sky last night. The Cassini division was visible at 150×.</p>"],
         ["planets", "observing"],
-        [("alice", "Jealous! Clouds here for two weeks.", [])],
+        [(0, "alice", "Jealous! Clouds here for two weeks.")],
     ),
     (
         "astronomy",
@@ -229,7 +188,7 @@ POSTS = [
             "a smudge.</p>"
         ],
         ["observing", "beginners"],
-        [("dmitri", "Two and a half million years old light. Never gets old.", [])],
+        [(0, "dmitri", "Two and a half million years old light. Never gets old.")],
     ),
     (
         "books",
@@ -237,7 +196,7 @@ POSTS = [
         "¿Qué estáis leyendo este mes?",
         ["<p>Yo empecé <em>Cien años de soledad</em> otra vez. ¡Recomendaciones bienvenidas!</p>"],
         ["recommendations", "espanol"],
-        [("farid", "Estoy con Rosa Montero, «La ridícula idea de no volver a verte».", [])],
+        [(0, "farid", "Estoy con Rosa Montero, «La ridícula idea de no volver a verte».")],
     ),
     (
         "cooking",
@@ -245,7 +204,7 @@ POSTS = [
         "Brotzeit: mein Lieblingsrezept für Roggenbrot",
         ["<p>Sauerteig, 70 % Roggen, über Nacht gehen lassen. Die Kruste ist ein Traum.</p>"],
         ["bread", "deutsch"],
-        [("bob", "Looks great! Danke fürs Teilen.", [])],
+        [(0, "bob", "Looks great! Danke fürs Teilen.")],
     ),
     (
         "books",
@@ -253,7 +212,7 @@ POSTS = [
         "شعرهای حافظ را با کدام ترجمه بخوانیم؟",
         ["<p>برای دوستانی که فارسی نمی‌خوانند، کدام ترجمهٔ انگلیسی حافظ را پیشنهاد می‌کنید؟</p>"],
         ["translation", "poetry"],
-        [("alice", "Dick Davis's versions are lovely.", [])],
+        [(0, "alice", "Dick Davis's versions are lovely.")],
     ),
 ]
 
@@ -265,163 +224,180 @@ TOPICS = [
 ]
 
 
+@dataclass
+class _Demo:
+    """What the seeding built so far, and the UPDATEs that will date it."""
+
+    rng: random.Random
+    now: datetime
+    users: dict[str, User] = field(default_factory=dict)
+    registered: dict[int, datetime] = field(default_factory=dict)
+    communities: dict[str, Community] = field(default_factory=dict)
+    posts: list[Post] = field(default_factory=list)
+    posted: dict[int, datetime] = field(default_factory=dict)
+    comments: list[Comment] = field(default_factory=list)
+    tag_ids: set[int] = field(default_factory=set)
+    votes: int = 0
+    follows: int = 0
+    updates: list[Update] = field(default_factory=list)
+
+    def date(self, model, when: datetime, **keys) -> None:
+        """Queue an UPDATE that dates the `model` row(s) matching `keys` at `when`."""
+        column = "joined_at" if model is Membership else "created_at"
+        conditions = [getattr(model, name) == value for name, value in keys.items()]
+        self.updates.append(update(model).where(*conditions).values({column: when}))
+
+
 def seed_demo(extra_posts: int = 40) -> dict[str, int]:
     """Create the demo in one transaction and return how many rows of each kind."""
-    rng = random.Random(2026)
-    now = utc_now()
-    password_hash = hash_password(DEMO_PASSWORD)
+    demo = _Demo(rng=random.Random(2026), now=utc_now())
+    with unit_of_work():
+        _register_people(demo)
+        _create_communities(demo)
+        _submit_posts(demo, extra_posts)
+        _vote(demo)
+        _follow_people(demo)
+        _backdate(demo)
+        summary = {
+            "users": len(demo.users),
+            "communities": len(demo.communities),
+            "posts": len(demo.posts),
+            "comments": len(demo.comments),
+            "tags": len(demo.tag_ids),
+            "votes": demo.votes,
+            "follows": demo.follows,
+        }
+    return summary
 
-    users: dict[str, User] = {}
+
+def _register_people(demo: _Demo) -> None:
+    """Sign everyone up and fill in their profile; they joined months ago, weekly."""
     for index, (username, display_name, bio) in enumerate(PEOPLE):
-        user = User(
-            email=f"{username.replace('_', '.')}@example.org",
-            password_hash=password_hash,
-            created_at=now - timedelta(days=120 - index * 7),
+        email = f"{username.replace('_', '.')}@example.org"
+        user = register_user(email, username, DEMO_PASSWORD)
+        update_profile(
+            user,
+            display_name=display_name,
+            first_name="",
+            last_name="",
+            bio=RichText(bio, "text"),
+            website="",
         )
-        user.profile = Profile(
-            username=username, display_name=display_name, bio_html=f"<p>{escape(bio)}</p>"
-        )
-        users[username] = user
-        db.session.add(user)
-    db.session.flush()
+        demo.users[username] = user
+        demo.registered[user.id] = demo.now - timedelta(days=120 - index * 7)
+        demo.date(User, demo.registered[user.id], id=user.id)
 
-    communities: dict[str, Community] = {}
-    for index, (name, title, description, rules, owner) in enumerate(COMMUNITIES):
-        community = Community(
-            name=name,
-            title=title,
-            description=description,
-            rules=rules,
-            creator_id=users[owner].id,
-            created_at=now - timedelta(days=100 - index * 5),
-            member_count=0,
-            post_count=0,
-        )
-        db.session.add(community)
-        communities[name] = community
-    db.session.flush()
 
-    for community_name, community in communities.items():
-        owner = next(c[4] for c in COMMUNITIES if c[0] == community_name)
-        members = [u for u in users if u == owner or rng.random() < 0.7]
-        for username in members:
-            role = ROLE_OWNER if username == owner else ROLE_MEMBER
-            if role == ROLE_MEMBER and rng.random() < 0.15:
-                role = ROLE_MODERATOR
-            db.session.add(
-                Membership(user_id=users[username].id, community_id=community.id, role=role)
+def _create_communities(demo: _Demo) -> None:
+    """Each owner founds their community (a few days apart); others join it."""
+    for index, (name, title, description, rules, owner_name) in enumerate(COMMUNITIES):
+        owner = demo.users[owner_name]
+        community = create_community(owner, name, title, description, rules)
+        demo.communities[name] = community
+        founded = demo.now - timedelta(days=100 - index * 5)
+        demo.date(Community, founded, id=community.id)
+        demo.date(Membership, founded, user_id=owner.id, community_id=community.id)
+        _add_members(demo, community, owner, founded)
+
+
+def _add_members(demo: _Demo, community: Community, owner: User, founded: datetime) -> None:
+    """Most people join within a month; the owner makes the first of them a moderator."""
+    members = [user for user in demo.users.values() if user is not owner]
+    members = [user for user in members if demo.rng.random() < 0.7]
+    for position, user in enumerate(members):
+        join_community(user, community)
+        start = max(founded, demo.registered[user.id])
+        joined = start + timedelta(days=demo.rng.randint(1, 30), hours=demo.rng.randint(0, 23))
+        demo.date(Membership, joined, user_id=user.id, community_id=community.id)
+        if position == 0:
+            set_moderator(owner, community, user.profile.username, appoint=True)
+            demo.date(
+                ModerationAction,
+                joined + timedelta(days=2),
+                action="appoint_moderator",
+                target_id=user.id,
+                community_id=community.id,
             )
-        community.member_count = len(members)
 
-    tags: dict[str, Tag] = {}
 
-    def tag(name: str) -> Tag:
-        if name not in tags:
-            tags[name] = Tag(name=name, post_count=0)
-            db.session.add(tags[name])
-        return tags[name]
-
-    specs = [(c, a, t, b, tg) for c, a, t, b, tg, _threads in POSTS]
-    usernames = list(users)
+def _post_specs(extra_posts: int) -> list[tuple]:
+    """(community, author, title, body HTML, tags, comments) of every post to write:
+    the hand-written ones, then `extra_posts` routine ones without comments."""
+    specs = [(c, a, t, "".join(body), tags, notes) for c, a, t, body, tags, notes in POSTS]
+    usernames = [username for username, _name, _bio in PEOPLE]
     for n in range(1, extra_posts + 1):
-        community_name, topic_tags, title = TOPICS[n % len(TOPICS)]
-        body = [f"<p>{escape(title.format(n=n))}. Notes and thoughts from the community.</p>"]
-        specs.append(
-            (community_name, usernames[n % len(usernames)], title.format(n=n), body, topic_tags)
-        )
+        community_name, tags, title = TOPICS[n % len(TOPICS)]
+        title = title.format(n=n)
+        body = f"<p>{escape(title)}. Notes and thoughts from the community.</p>"
+        specs.append((community_name, usernames[n % len(usernames)], title, body, tags, []))
+    return specs
 
-    posts: list[Post] = []
-    for index, (community_name, author, title, body_parts, tag_names) in enumerate(specs):
-        body_html = clean_html("".join(body_parts))
-        created_at = now - timedelta(hours=2 + index * 7, minutes=rng.randint(0, 50))
-        post = Post(
-            community_id=communities[community_name].id,
-            author_id=users[author].id,
-            title=title,
-            body_html=body_html,
-            body_text=html_to_text(body_html),
-            created_at=created_at,
-            tags=[tag(name) for name in tag_names],
-            upvotes=0,
-            downvotes=0,
-        )
-        db.session.add(post)
-        posts.append(post)
-        communities[community_name].post_count += 1
-        for name in tag_names:
-            tags[name].post_count += 1
-    db.session.flush()
 
-    post_vote_count = 0
-    for post in posts:
-        for user in users.values():
-            if user.id == post.author_id or rng.random() < 0.35:
+def _submit_posts(demo: _Demo, extra_posts: int) -> None:
+    """Publish every post with its comments; newest first, one every seven hours or so
+    (two hours old at least, so that every comment lies in the past)."""
+    for index, spec in enumerate(_post_specs(extra_posts)):
+        community_name, author, title, body, tags, comments = spec
+        community = demo.communities[community_name]
+        post = submit_post(demo.users[author], community, title, body, None, tags)
+        demo.posts.append(post)
+        demo.tag_ids.update(tag.id for tag in post.tags)
+        posted = demo.now - timedelta(hours=2 + index * 7, minutes=demo.rng.randint(0, 50))
+        demo.posted[post.id] = posted
+        _add_comments(demo, post, comments, posted)
+
+
+def _add_comments(demo: _Demo, post: Post, comments: list, posted: datetime) -> None:
+    """The post's comments, in order, a quarter of an hour apart."""
+    parents: list[int] = []  # the latest comment at each depth
+    for index, (depth, author, text) in enumerate(comments):
+        parent_id = parents[depth - 1] if depth else None
+        comment = add_comment(demo.users[author], post, parent_id, RichText(text, "text"))
+        demo.comments.append(comment)
+        demo.date(Comment, posted + timedelta(minutes=10 + 15 * index), id=comment.id)
+        del parents[depth:]
+        parents.append(comment.id)
+
+
+def _vote(demo: _Demo) -> None:
+    """About two in three people vote on each post, mostly up; three people pass by
+    each comment and like it (unless it is their own)."""
+    people = list(demo.users.values())
+    for post in demo.posts:
+        for user in people:
+            if user.id == post.author_id or demo.rng.random() < 0.35:
                 continue
-            value = 1 if rng.random() < 0.85 else -1
-            db.session.add(PostVote(user_id=user.id, post_id=post.id, value=value))
-            post_vote_count += 1
-            if value > 0:
-                post.upvotes += 1
-            else:
-                post.downvotes += 1
-        post.score = post.upvotes - post.downvotes
-        post.hot = hot_score(post.score, post.created_at)
+            vote_on_post(user, post, 1 if demo.rng.random() < 0.85 else -1)
+            demo.votes += 1
+    for comment in demo.comments:
+        for user in demo.rng.sample(people, 3):
+            if user.id != comment.author_id:
+                vote_on_comment(user, comment, 1)
+                demo.votes += 1
 
-    comments: list[Comment] = []
 
-    def add_thread(post: Post, parent: Comment | None, thread, minutes: int) -> int:
-        author, text, replies = thread
-        body_html = f"<p>{escape(text)}</p>"
-        comment = Comment(
-            post_id=post.id,
-            author_id=users[author].id,
-            parent_id=parent.id if parent else None,
-            depth=parent.depth + 1 if parent else 0,
-            body_html=body_html,
-            body_text=html_to_text(body_html),
-            created_at=post.created_at + timedelta(minutes=minutes),
-            upvotes=0,
-            downvotes=0,
-        )
-        db.session.add(comment)
-        db.session.flush()
-        comment.path = comment_path(parent.path if parent else None, comment.id)
-        comments.append(comment)
-        for reply in replies:
-            minutes = add_thread(post, comment, reply, minutes + 20)
-        return minutes + 15
-
-    for post, spec in zip(posts, POSTS, strict=False):
-        before = len(comments)
-        minutes = 10
-        for thread in spec[5]:
-            minutes = add_thread(post, None, thread, minutes)
-        post.comment_count = len(comments) - before
-
-    comment_vote_count = 0
-    for comment in comments:
-        for user in rng.sample(list(users.values()), 3):
-            if user.id == comment.author_id:
+def _follow_people(demo: _Demo) -> None:
+    """Everyone follows two or three of the others, some weeks ago."""
+    people = list(demo.users.values())
+    for follower in people:
+        for followed in demo.rng.sample(people, 3):
+            if followed is follower or not follow(follower, followed):
                 continue
-            db.session.add(CommentVote(user_id=user.id, comment_id=comment.id, value=1))
-            comment.upvotes += 1
-            comment_vote_count += 1
-        comment.score = comment.upvotes - comment.downvotes
+            demo.follows += 1
+            when = demo.now - timedelta(
+                days=demo.rng.randint(20, 60), hours=demo.rng.randint(0, 23)
+            )
+            demo.date(Follow, when, follower_id=follower.id, followed_id=followed.id)
 
-    follow_count = 0
-    for follower in users.values():
-        for followed in rng.sample(list(users.values()), 3):
-            if followed.id != follower.id:
-                db.session.add(Follow(follower_id=follower.id, followed_id=followed.id))
-                follow_count += 1
 
-    db.session.commit()
-    return {
-        "users": len(users),
-        "communities": len(communities),
-        "posts": len(posts),
-        "comments": len(comments),
-        "tags": len(tags),
-        "votes": post_vote_count + comment_vote_count,
-        "follows": follow_count,
-    }
+def _backdate(demo: _Demo) -> None:
+    """Run the queued UPDATEs, then date each post and rank it for its new age."""
+    for statement in demo.updates:
+        db.session.execute(statement)
+    scores = dict(db.session.execute(select(Post.id, Post.score)).all())
+    for post_id, posted in demo.posted.items():
+        db.session.execute(
+            update(Post)
+            .where(Post.id == post_id)
+            .values(created_at=posted, hot=hot_score(scores[post_id], posted))
+        )

@@ -56,6 +56,17 @@ def authenticate(identifier: str, password: str) -> User | None:
     return user
 
 
+def sign_in_check(identifier: str, password: str) -> User:
+    """The account these credentials open; refused when they do not match or the
+    account is suspended."""
+    user = authenticate(identifier, password)
+    if user is None:
+        raise AccountError(_l("That email/username and password do not match."), "password")
+    if not user.is_active:
+        raise AccountError(_l("This account has been suspended."), "identifier")
+    return user
+
+
 def record_login(user: User) -> None:
     """Remember when the person last signed in."""
     user.last_login_at = utc_now()

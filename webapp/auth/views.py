@@ -74,17 +74,17 @@ def login():
         form.next.data = safe_next_url(request.args.get("next")) or ""
     if current_user.is_authenticated:
         return redirect(safe_next_url(form.next.data) or url_for("feeds.home"))
+
+    def page():
+        return render_form("auth/login.html", form)
+
     if form.validate_on_submit():
-        user = services.authenticate(form.identifier.data, form.password.data)
-        if user is None:
-            form.password.errors.append(_("That email/username and password do not match."))
-        elif not user.is_active:
-            form.identifier.errors.append(_("This account has been suspended."))
-        else:
-            _start_session(user, remember=form.remember.data)
-            flash(_("Signed in. Welcome back, %(name)s!", name=user.profile.username), "success")
-            return redirect(safe_next_url(form.next.data) or url_for("feeds.home"))
-    return render_form("auth/login.html", form)
+        errors_show_in(form, page)
+        user = services.sign_in_check(form.identifier.data, form.password.data)
+        _start_session(user, remember=form.remember.data)
+        flash(_("Signed in. Welcome back, %(name)s!", name=user.profile.username), "success")
+        return redirect(safe_next_url(form.next.data) or url_for("feeds.home"))
+    return page()
 
 
 @bp.route("/auth/logout", methods=["POST"])
