@@ -6,7 +6,7 @@ FLASK := $(BIN)/flask --app wsgi
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test install install-dev lint format translations translate-update migrate-check clean
+.PHONY: run test check install install-dev lint format translations translate-update migrate-check clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -30,11 +30,19 @@ run: install translations
 	@echo "Quorum is starting on http://$(HOST):$(PORT)/ (demo sign-in: alice / demo-password-1)"
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
-## test: lint, format check and the whole suite (TEST_DATABASE_URL/TEST_REDIS_URL pick engines)
+## test: lint, format check, types and the whole suite (TEST_DATABASE_URL/TEST_REDIS_URL pick engines)
 test: install-dev translations
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy webapp
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+## check: the quick loop: lint, format check, types and the suite without browser/deployment tests
+check: install-dev translations
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy webapp
+	$(BIN)/pytest -m "not browser and not deployment" $(PYTEST_ARGS)
 
 lint: install-dev
 	$(BIN)/ruff check .
@@ -55,4 +63,4 @@ migrate-check: install
 	$(FLASK) db check
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache

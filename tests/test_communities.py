@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from tests.support.forms import submit
 from webapp.extensions import db
-from webapp.models import ModerationAction, Community, Membership
+from webapp.models import Community, Membership, ModerationAction
 
 
 def test_create_community_makes_the_creator_its_owner(client, auth, make_user):

@@ -27,6 +27,8 @@ from tests.support.databases import fresh_database
 from tests.support.forms import csrf_token_from
 from webapp.config import ENVIRONMENT_SETTINGS, PROJECT_ROOT
 
+pytestmark = pytest.mark.deployment
+
 WAIT = 20  # seconds: the most any start-up or request may take
 EIGHT_MIB = 8 * 1024 * 1024
 

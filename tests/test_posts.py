@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from tests.support.forms import submit
 from webapp.extensions import db
-from webapp.models import ModerationAction, Community, Post, Tag
+from webapp.models import Community, ModerationAction, Post, Tag
 
 
 @pytest.fixture

@@ -29,7 +29,9 @@ def create_app(config_overrides: dict[str, Any] | None = None) -> Flask:
 
     if app.config["PROXY_FIX_HOPS"]:
         hops = app.config["PROXY_FIX_HOPS"]
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]  # Flask's documented middleware pattern
+            app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops
+        )
 
     from webapp.converters import IdConverter
 

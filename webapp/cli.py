@@ -25,12 +25,14 @@ TEMPLATE_POT = TRANSLATIONS / "messages.pot"
 @with_appcontext
 def create_admin_command(email: str, username: str, password: str) -> None:
     """Create a site administrator (or promote the existing account with that email)."""
-    from webapp.admin_accounts import create_or_promote_admin
-    from webapp.auth.services import AccountError
+    from webapp.admin.services import create_or_promote_admin
+    from webapp.domain import DomainError
+    from webapp.unit_of_work import unit_of_work
 
     try:
-        user, created = create_or_promote_admin(email, username, password)
-    except AccountError as error:
+        with unit_of_work():
+            user, created = create_or_promote_admin(email, username, password)
+    except DomainError as error:
         raise click.ClickException(str(error.message)) from None
     verb = "Created" if created else "Promoted"
     click.echo(f"{verb} admin {user.profile.username} <{user.email}>.")
@@ -88,14 +90,14 @@ def extract() -> None:
 @click.argument("language")
 def init(language: str) -> None:
     """Start a catalog for LANGUAGE (e.g. 'pt_BR')."""
-    extract.callback()
+    click.get_current_context().invoke(extract)
     _pybabel("init", "-i", str(TEMPLATE_POT), "-d", str(TRANSLATIONS), "-l", language)
 
 
 @translate_group.command("update")
 def update() -> None:
     """Merge new and changed strings into every catalog."""
-    extract.callback()
+    click.get_current_context().invoke(extract)
     _pybabel("update", "-i", str(TEMPLATE_POT), "-d", str(TRANSLATIONS), "--no-fuzzy-matching")
 
 

@@ -119,7 +119,7 @@ def build_config(instance_path: Path, overrides: dict[str, Any] | None) -> dict[
     config = {key: getattr(DefaultConfig, key) for key in dir(DefaultConfig) if key.isupper()}
     for name, kind in ENVIRONMENT_SETTINGS.items():
         raw = os.environ.get(name)
-        if raw not in (None, ""):
+        if raw:  # unset or empty: keep the default
             config[name] = _parse(raw, kind)
     config.update(overrides or {})
 

@@ -81,7 +81,7 @@ COMMUNITIES = [
 # (community, author, title, body HTML parts, tags, comments). A comment is
 # (depth, author, text): at depth 0 it answers the post, deeper it answers the last
 # comment above it one level up.
-POSTS = [
+POSTS: list[tuple[str, str, str, list[str], list[str], list[tuple[int, str, str]]]] = [
     (
         "books",
         "alice",

@@ -1,39 +1,18 @@
-"""Localized error pages that keep the site's chrome."""
+"""Error handlers: HTTP errors, CSRF failures, crashes and broken rules (DomainError),
+answered as localized pages, or as JSON for the API."""
 
 from __future__ import annotations
 
-from flask import Flask, render_template
+from flask import Flask
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.exceptions import HTTPException, InternalServerError, MethodNotAllowed
 
 from webapp.api.errors import json_error, wants_json
 from webapp.domain import DomainError
+from webapp.error_pages import ERROR_TEXTS, render_error
 from webapp.extensions import db
-
-ERROR_TEXTS = {
-    400: (_l("Bad request"), _l("The request could not be understood. Please try again.")),
-    403: (_l("Not allowed"), _l("You do not have permission to do that.")),
-    404: (_l("Page not found"), _l("There is nothing here. The link may be old or mistyped.")),
-    405: (_l("Not allowed here"), _l("This address does not accept that kind of request.")),
-    413: (_l("Too large"), _l("What you sent is larger than this site accepts.")),
-    429: (
-        _l("Slow down"),
-        _l("You have tried that too often. Please wait a little and try again."),
-    ),
-    500: (
-        _l("Something went wrong"),
-        _l("An unexpected error happened on our side. It has been logged; please try again."),
-    ),
-}
-
-
-def render_error(code: int, message=None):
-    title, default_message = ERROR_TEXTS.get(code, ERROR_TEXTS[500])
-    body = render_template(
-        "errors/error.html", code=code, title=title, message=message or default_message
-    )
-    return body, code
+from webapp.web import domain_error_page
 
 
 def handle_http_error(error: HTTPException):
@@ -43,7 +22,7 @@ def handle_http_error(error: HTTPException):
         response = json_error(code, str(message))
     else:
         response = render_error(error.code or 500)
-    if error.code == 405 and error.valid_methods:
+    if isinstance(error, MethodNotAllowed) and error.valid_methods:
         return (*response, {"Allow": ", ".join(error.valid_methods)})
     return response
 
@@ -68,8 +47,6 @@ def handle_server_error(error: Exception):
 def handle_domain_error(error: DomainError):
     """One place turns a broken rule into a response: nothing of the request's work is
     kept; the API answers JSON, pages show the message (see `web.domain_error_page`)."""
-    from webapp.web import domain_error_page
-
     db.session.rollback()
     if wants_json():
         message = str(error.message)

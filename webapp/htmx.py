@@ -41,7 +41,7 @@ def redirect_for_htmx(location: str, code: int = 303) -> Response:
         response = make_response("", 204)
         response.headers["HX-Redirect"] = location
         return response
-    return redirect(location, code=code)
+    return make_response(redirect(location, code=code))
 
 
 def sign_in_first(come_back_to: str) -> Response:

@@ -80,7 +80,7 @@ def select_timezone() -> str:
 def language_choices() -> list[tuple[str, str]]:
     """(code, name in its own language) for the language menu."""
     return [
-        (code, Locale.parse(code).get_display_name(code).capitalize())
+        (code, (Locale.parse(code).get_display_name(code) or code).capitalize())
         for code in supported_locales()
     ]
 

@@ -14,6 +14,7 @@ from typing import Any, Generic, TypeVar
 from flask import current_app
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import Select, and_, or_
+from sqlalchemy.orm import QueryableAttribute
 from sqlalchemy.sql.elements import ColumnElement
 
 from webapp.extensions import db
@@ -30,9 +31,9 @@ class Page(Generic[Row]):
 
 @dataclass(frozen=True)
 class SortKey:
-    """One column of a keyset ordering."""
+    """One column of a keyset ordering: a mapped attribute (`Post.id`) or a SQL expression."""
 
-    column: ColumnElement
+    column: ColumnElement[Any] | QueryableAttribute[Any]
     descending: bool = True
 
 
@@ -121,7 +122,7 @@ def keyset_page(
         *(key.column.desc() if key.descending else key.column.asc() for key in keys)
     ).limit(page_size + 1)
     result = db.session.execute(statement)
-    rows = list(result.unique().scalars() if scalars else result.unique())
+    rows: list[Any] = list(result.unique().scalars()) if scalars else list(result.unique())
     next_cursor = None
     if len(rows) > page_size:
         rows = rows[:page_size]

@@ -15,7 +15,7 @@ from html import escape
 from html.parser import HTMLParser
 
 import bleach
-from bleach.html5lib_shim import Filter
+from bleach.html5lib_shim import Filter  # type: ignore[attr-defined]  # re-exported at run time; types-bleach omits it
 
 MEDIA_URL_PREFIX = "/media/"
 LINK_REL = "nofollow ugc noopener"

@@ -20,6 +20,8 @@ def url_with(**changes) -> str:
     """This page's URL with some query arguments changed (None removes one)."""
     arguments = {**request.args.to_dict(), **changes}
     arguments = {key: value for key, value in arguments.items() if value is not None}
+    if request.endpoint is None:
+        raise RuntimeError("url_with needs a request that matched a route")
     return url_for(request.endpoint, **(request.view_args or {}), **arguments)
 
 
@@ -68,6 +70,7 @@ def permission_helpers() -> dict[str, Callable[..., bool]]:
         "can_reply_to": comments.can_reply,
         "can_remove_comment": comments.can_remove,
         "can_edit_community": communities.can_edit,
+        "can_leave_community": communities.can_leave,
         "can_dismiss_moderators": communities.can_dismiss_moderators,
         "can_edit_profile": profiles.can_edit_profile,
         "shows_follow_button": profiles.shows_follow_button,

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session, SessionTransaction
 from webapp.extensions import db
 
 _HOOKS_KEY = "quorum_after_commit"
+_WROTE_KEY = "quorum_wrote"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
@@ -45,6 +46,10 @@ def unit_of_work() -> Iterator[None]:
 
 @event.listens_for(Session, "after_commit")
 def _run_after_commit_hooks(session: Session) -> None:
+    # SQLAlchemy reports a released SAVEPOINT as a commit too: only the real one counts.
+    if session.in_nested_transaction():
+        return
+    session.info.pop(_WROTE_KEY, None)
     hooks = session.info.pop(_HOOKS_KEY, [])
     for hook in hooks:
         hook()
@@ -56,6 +61,18 @@ def _forget_hooks_of_rolled_back_work(session: Session, transaction: SessionTran
     # otherwise was rolled back, and its hooks must never run.
     if transaction.parent is None:
         session.info.pop(_HOOKS_KEY, None)
+        session.info.pop(_WROTE_KEY, None)
+
+
+@event.listens_for(Session, "after_flush")
+def _note_flushed_writes(session: Session, flush_context) -> None:
+    session.info[_WROTE_KEY] = True
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _note_statement_writes(state) -> None:
+    if state.is_insert or state.is_update or state.is_delete:
+        state.session.info[_WROTE_KEY] = True
 
 
 def commit_successful_request(response: Response) -> Response:
@@ -70,8 +87,9 @@ def commit_successful_request(response: Response) -> Response:
 
 
 def _session_has_changes() -> bool:
+    """Pending objects, or writes already flushed or executed in this transaction."""
     session = db.session()
-    return bool(session.new or session.dirty or session.deleted)
+    return bool(session.new or session.dirty or session.deleted or session.info.get(_WROTE_KEY))
 
 
 def init_app(app: Flask) -> None:

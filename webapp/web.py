@@ -12,6 +12,7 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 
 from webapp.domain import DomainError
+from webapp.error_pages import render_error
 from webapp.htmx import is_htmx, redirect_for_htmx, sign_in_first
 from webapp.urls import back_url
 
@@ -53,7 +54,9 @@ def render_form(template: str, form: FlaskForm, **context):
     return render_template(template, form=form, **context), status
 
 
-def errors_show_in(form: FlaskForm, render: ResponseMaker, default_field: str | None = None) -> None:
+def errors_show_in(
+    form: FlaskForm, render: ResponseMaker, default_field: str | None = None
+) -> None:
     """A DomainError raised by this request's services is shown in `form` (on the field
     it names, else on `default_field`, else above the form), and the page is rendered
     again by `render` with what was typed."""
@@ -79,8 +82,6 @@ def domain_error_page(error: DomainError):
     """A refused action on a page: 403/404 as error pages; a form shows the message on
     its field; an htmx action gets the status (the page says what went wrong); anything
     else is flashed on the page the person came from."""
-    from webapp.errors import render_error
-
     registered_form = g.get("domain_error_form")
     if error.status in (403, 404) or (is_htmx() and registered_form is None):
         return render_error(error.status, error.message)

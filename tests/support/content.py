@@ -37,10 +37,12 @@ class ContentBuilder:
 
     def join(self, user_id: int, community_id: int) -> None:
         self._stored(
-            lambda: community_services.join_community(
-                self.user(user_id), db.session.get(Community, community_id)
+            lambda: (
+                community_services.join_community(
+                    self.user(user_id), db.session.get(Community, community_id)
+                )
+                and None
             )
-            and None
         )
 
     def post(

@@ -48,7 +48,9 @@ def register():
 
     if form.validate_on_submit():
         errors_show_in(form, page)
-        user = services.register_user(form.email.data, form.username.data, form.password.data)
+        user = services.register_user(
+            form.email.data or "", form.username.data or "", form.password.data or ""
+        )
         _start_session(user, remember=False)
         flash(
             _(
@@ -80,7 +82,7 @@ def login():
 
     if form.validate_on_submit():
         errors_show_in(form, page)
-        user = services.sign_in_check(form.identifier.data, form.password.data)
+        user = services.sign_in_check(form.identifier.data or "", form.password.data or "")
         _start_session(user, remember=form.remember.data)
         flash(_("Signed in. Welcome back, %(name)s!", name=user.profile.username), "success")
         return redirect(safe_next_url(form.next.data) or url_for("feeds.home"))
@@ -109,7 +111,9 @@ def account():
     email_form = ChangeEmailForm(formdata=None)
     if form.validate_on_submit():
         errors_show_in(form, lambda: _account_page(form, email_form))
-        services.change_password(current_user, form.current_password.data, form.new_password.data)
+        services.change_password(
+            current_user, form.current_password.data or "", form.new_password.data or ""
+        )
         remembered = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token")
         # The session epoch changed: sign this device in again, other devices stay out.
         login_user(current_user._get_current_object(), remember=remembered in request.cookies)
@@ -127,7 +131,7 @@ def change_email():
     if email_form.validate_on_submit():
         errors_show_in(email_form, lambda: _account_page(form, email_form))
         services.change_email(
-            current_user, email_form.email_password.data, email_form.new_email.data
+            current_user, email_form.email_password.data or "", email_form.new_email.data or ""
         )
         flash(_("Your email address has been changed."), "success")
         return redirect(url_for("auth.account"), 303)

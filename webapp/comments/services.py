@@ -96,9 +96,11 @@ def delete_comment(actor: User, comment: Comment) -> None:
     _change_comment_count(comment.post_id, -1)
 
 
-def remove_comment(actor: User, comment: Comment, reason: str) -> None:
+def remove_comment(actor: User, comment: Comment, reason: str | None) -> None:
     """A moderator removes a comment, with a reason that goes into the log."""
-    community_id = db.session.scalar(select(Post.community_id).where(Post.id == comment.post_id))
+    community_id = db.session.execute(
+        select(Post.community_id).where(Post.id == comment.post_id)
+    ).scalar_one()
     require_moderator(actor, community_id)
     reason = checked_reason(reason)
     lock_for_update(comment)

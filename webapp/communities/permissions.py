@@ -25,6 +25,16 @@ def is_owner(user: User | None, membership: Membership | None) -> bool:
     return user.is_admin or (membership is not None and membership.role == ROLE_OWNER)
 
 
+def can_leave(user, membership: Membership | None) -> bool:
+    """Members leave when they like; the owner must hand the community over first."""
+    return (
+        user is not None
+        and user.is_authenticated
+        and membership is not None
+        and membership.role != ROLE_OWNER
+    )
+
+
 def can_edit(user, membership) -> bool:
     return is_moderator(user, membership)
 

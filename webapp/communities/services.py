@@ -5,9 +5,10 @@ check what they are given and flush; the request or command commits."""
 from __future__ import annotations
 
 import re
+from typing import cast
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import CursorResult, delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from webapp.communities import permissions
@@ -108,15 +109,18 @@ def join_community(user: User, community: Community) -> bool:
 
 def leave_community(user: User, community: Community) -> bool:
     """Leave; owners must hand over first. Returns whether a membership was removed."""
-    membership = db.session.get(Membership, (user.id, community.id))
-    if membership is not None and membership.role == ROLE_OWNER:
+    membership = permissions.membership_of(user, community.id)
+    if membership is not None and not permissions.can_leave(user, membership):
         raise CommunityError(_l("Owners cannot leave their own community."), status=409)
-    removed = db.session.execute(
-        delete(Membership).where(
-            Membership.user_id == user.id,
-            Membership.community_id == community.id,
-            Membership.role != ROLE_OWNER,
-        )
+    removed = cast(
+        CursorResult,
+        db.session.execute(
+            delete(Membership).where(
+                Membership.user_id == user.id,
+                Membership.community_id == community.id,
+                Membership.role != ROLE_OWNER,
+            )
+        ),
     ).rowcount
     if removed:
         _change_member_count(community.id, -1)
@@ -148,9 +152,9 @@ def set_moderator(actor: User, community: Community, username: str, appoint: boo
     target = db.session.scalar(
         select(User).join(User.profile).where(func.lower(Profile.username) == username.lower())
     )
-    membership = (
-        db.session.get(Membership, (target.id, community.id)) if target is not None else None
-    )
+    if target is None:
+        raise CommunityError(_l("Only members of the community can be moderators."), "username")
+    membership = db.session.get(Membership, (target.id, community.id))
     if membership is None:
         raise CommunityError(_l("Only members of the community can be moderators."), "username")
     if membership.role == ROLE_OWNER:

@@ -53,7 +53,11 @@ def create():
     if form.validate_on_submit():
         errors_show_in(form, page)
         community = services.create_community(
-            current_user, form.name.data, form.title.data, form.description.data, form.rules.data
+            current_user,
+            form.name.data or "",
+            form.title.data or "",
+            form.description.data or "",
+            form.rules.data or "",
         )
         flash(_("Your community is ready. Invite people and write the first post!"), "success")
         return redirect(_community_url(community.name))
@@ -126,7 +130,11 @@ def edit(name: str):
     if form.validate_on_submit():
         errors_show_in(form, page)
         services.update_community(
-            current_user, community, form.title.data, form.description.data, form.rules.data
+            current_user,
+            community,
+            form.title.data or "",
+            form.description.data or "",
+            form.rules.data or "",
         )
         flash(_("The community has been updated."), "success")
         return redirect(_community_url(community.name))
@@ -181,7 +189,7 @@ def _change_moderator(name: str, appoint: bool):
     if not form.validate_on_submit():
         return page()
     errors_show_in(form, page)
-    target = services.set_moderator(current_user, community, form.username.data, appoint)
+    target = services.set_moderator(current_user, community, form.username.data or "", appoint)
     message = (
         _("%(name)s is now a moderator.", name=target.profile.username)
         if appoint

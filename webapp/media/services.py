@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from io import BytesIO
 from pathlib import Path
-from typing import BinaryIO
+from typing import IO, BinaryIO
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
@@ -53,7 +53,7 @@ def _open_checked(data: bytes) -> Image.Image:
         if probe.width * probe.height > MAX_PIXELS:
             raise ImageError(_l("This image has too many pixels."))
         probe.verify()
-    image = Image.open(BytesIO(data))
+    image: Image.Image = Image.open(BytesIO(data))
     image.seek(0)  # the first frame of an animation
     image = ImageOps.exif_transpose(image)
     return image.convert("RGBA" if image.mode in ("RGBA", "LA", "P") else "RGB")
@@ -79,7 +79,7 @@ def store_avatar(stream: BinaryIO) -> str:
         raise ImageError(_l("This file is not an image we can read.")) from None
 
 
-def store_image(stream: BinaryIO) -> StoredImage:
+def store_image(stream: IO[bytes]) -> StoredImage:
     """Validate an uploaded image and store a clean WebP copy; return its URL."""
     try:
         image = _open_checked(stream.read(MAX_UPLOAD_BYTES + 1))

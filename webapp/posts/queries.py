@@ -54,7 +54,7 @@ def post_page(post: Post, viewer, sort: str, branch: Comment | None) -> PostPage
     """Everything `posts/detail.html` shows, read in a fixed number of statements."""
     sidebar = community_sidebar(post.community, viewer)
     thread = comment_queries.comment_thread(post.id, sort, root=branch)
-    has_author_card = post.author is not None and post.deleted_at is None
+    card_author_id = post.author_id if post.author is not None and post.deleted_at is None else None
     return PostPage(
         **sidebar.context(),
         post=post,
@@ -66,8 +66,12 @@ def post_page(post: Post, viewer, sort: str, branch: Comment | None) -> PostPage
         my_comment_votes=vote_queries.my_comment_votes(viewer, comment_queries.comment_ids(thread)),
         can_moderate=permissions.can_moderate(viewer, sidebar.membership),
         can_comment=permissions.can_comment(viewer, post),
-        author_numbers=profile_queries.profile_numbers(post.author_id) if has_author_card else None,
+        author_numbers=profile_queries.profile_numbers(card_author_id)
+        if card_author_id is not None
+        else None,
         following_author=(
-            profile_queries.is_following(viewer, post.author_id) if has_author_card else False
+            profile_queries.is_following(viewer, card_author_id)
+            if card_author_id is not None
+            else False
         ),
     )

@@ -149,7 +149,7 @@ def delete_post(actor: User, post: Post) -> None:
     post.deleted_at = utc_now()
 
 
-def remove_post(actor: User, post: Post, reason: str) -> None:
+def remove_post(actor: User, post: Post, reason: str | None) -> None:
     """A moderator removes a post, with a reason that goes into the log."""
     require_moderator(actor, post.community_id)
     reason = checked_reason(reason)

@@ -55,10 +55,10 @@ def submit(name: str):
         post = services.submit_post(
             current_user,
             community,
-            form.title.data,
+            form.title.data or "",
             form.body.rich_text(),
             form.url.data,
-            form.tags.data,
+            form.tags.data or "",
         )
         flash(_("Your post is published."), "success")
         return redirect(_canonical_url(post), code=303)
@@ -126,10 +126,10 @@ def edit(post_id: int):
         services.edit_post(
             current_user,
             post,
-            form.title.data,
+            form.title.data or "",
             form.body.rich_text(),
             form.url.data,
-            form.tags.data,
+            form.tags.data or "",
         )
         flash(_("Your post has been updated."), "success")
         return redirect(_canonical_url(post), code=303)

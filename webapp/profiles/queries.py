@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import ScalarSelect, Select, func, select
 from sqlalchemy.orm import joinedload
 
 from webapp.extensions import db
@@ -32,7 +32,7 @@ def user_by_username(username: str) -> User | None:
 def profile_numbers(user_id: int) -> ProfileNumbers:
     """Counts and karma (the score of everything they wrote that is still up)."""
 
-    def scalar(statement):
+    def scalar(statement: Select[int]) -> ScalarSelect[int]:
         return statement.scalar_subquery()
 
     visible_posts = (

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete
+from sqlalchemy import CursorResult, delete
 from sqlalchemy.exc import IntegrityError
 
 from webapp.domain import DomainError
@@ -40,8 +42,13 @@ def follow(follower: User, followed: User) -> bool:
 
 def unfollow(follower: User, followed: User) -> bool:
     """Stop following someone. Returns whether there was a follow to remove."""
-    removed = db.session.execute(
-        delete(Follow).where(Follow.follower_id == follower.id, Follow.followed_id == followed.id)
+    removed = cast(
+        CursorResult,
+        db.session.execute(
+            delete(Follow).where(
+                Follow.follower_id == follower.id, Follow.followed_id == followed.id
+            )
+        ),
     ).rowcount
     return bool(removed)
 

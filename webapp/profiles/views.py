@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Blueprint, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -42,7 +44,8 @@ def profile(username: str):
     """A person's page: who they are, their numbers, and their posts or comments."""
     user = _person(username)
     if user.profile.username != username:
-        canonical = url_for("profiles.profile", username=user.profile.username, **request.args)
+        arguments: dict[str, Any] = {**request.args.to_dict(), "username": user.profile.username}
+        canonical = url_for("profiles.profile", **arguments)
         return redirect(canonical, 301)
     tab = "comments" if request.args.get("tab") == "comments" else "posts"
     if tab == "posts":
@@ -147,14 +150,14 @@ def settings():
     if form.validate_on_submit():
         errors_show_in(form, page)
         upload = form.avatar.data
-        has_upload = upload is not None and getattr(upload, "filename", "")
+        has_upload = upload is not None and bool(getattr(upload, "filename", ""))
         services.update_profile(
             current_user,
-            display_name=form.display_name.data,
-            first_name=form.first_name.data,
-            last_name=form.last_name.data,
+            display_name=form.display_name.data or "",
+            first_name=form.first_name.data or "",
+            last_name=form.last_name.data or "",
             bio=form.bio.rich_text(),
-            website=form.website.data,
+            website=form.website.data or "",
             avatar_stream=upload.stream if has_upload else None,
             remove_avatar=form.remove_avatar.data,
         )

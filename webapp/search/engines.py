@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import NotRequired, TypedDict
 
 from sqlalchemy import text
 
@@ -38,9 +39,24 @@ class Scope:
     since: datetime | None = None
 
 
+class KindSpec(TypedDict):
+    """SQL fragments for searching one kind; None where the kind has no such column."""
+
+    table: str
+    id: str
+    author: str | None
+    community: str | None
+    date: str
+    score: str
+    visible: str
+    join: NotRequired[str]
+    title: str | None
+    body: str | None
+
+
 # How each kind is searched: its table, how its visible rows are recognized, and which
 # column holds its date, author and community (None when the kind has no such thing).
-KINDS = {
+KINDS: dict[str, KindSpec] = {
     "posts": {
         "table": "posts",
         "id": "posts.id",
@@ -101,7 +117,7 @@ KINDS = {
 }
 
 
-def _filters(spec: dict, scope: Scope, params: dict) -> list[str]:
+def _filters(spec: KindSpec, scope: Scope, params: dict) -> list[str]:
     clauses = [spec["visible"]]
     if spec["author"]:
         clauses.append("users.banned_at IS NULL")  # banned people's words are not found
@@ -125,7 +141,7 @@ def _filters(spec: dict, scope: Scope, params: dict) -> list[str]:
     return clauses
 
 
-def _joins(spec: dict, scope: Scope) -> str:
+def _joins(spec: KindSpec, scope: Scope) -> str:
     joins = [spec.get("join", "")]
     if spec["author"]:
         joins.append(f"JOIN users ON users.id = {spec['author']}")

@@ -128,12 +128,12 @@ def _load(kind: str, ids: list[int]) -> dict[int, object]:
         )
         return {post.id: post for post in db.session.scalars(statement).unique()}
     if kind == "comments":
-        statement = (
+        comments = (
             select(Comment)
             .where(Comment.id.in_(ids))
             .options(joinedload(Comment.author).joinedload(User.profile), joinedload(Comment.post))
         )
-        return {comment.id: comment for comment in db.session.scalars(statement).unique()}
+        return {comment.id: comment for comment in db.session.scalars(comments).unique()}
     if kind == "communities":
         return {c.id: c for c in db.session.scalars(select(Community).where(Community.id.in_(ids)))}
     if kind == "people":
