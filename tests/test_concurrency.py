@@ -13,6 +13,7 @@ from tests.support.databases import fresh_database, is_postgres
 from webapp.communities import services
 from webapp.extensions import db
 from webapp.models import Base, Community, Membership, Profile, User
+from webapp.unit_of_work import unit_of_work
 
 pytestmark = pytest.mark.skipif(
     not is_postgres(), reason="needs PostgreSQL (TEST_DATABASE_URL) for parallel writers"
@@ -43,7 +44,8 @@ def run_together(app, actions) -> list[Exception]:
         with app.test_request_context():
             try:
                 barrier.wait(timeout=10)
-                action()
+                with unit_of_work():  # one request's transaction
+                    action()
             except Exception as error:  # collected and asserted on below
                 errors.append(error)
             finally:
@@ -80,7 +82,7 @@ def member_count(community_id: int) -> tuple[int, int]:
 
 def test_parallel_joins_and_leaves_keep_member_count_exact(app, committing_db):
     people = make_people(21)
-    with app.test_request_context():
+    with app.test_request_context(), unit_of_work():
         owner = db.session.get(User, people[0])
         community_id = services.create_community(owner, "busy", "Busy", "", "").id
     db.session.remove()
@@ -109,7 +111,7 @@ def test_parallel_votes_keep_score_equal_to_the_sum_of_votes(app, committing_db)
     from webapp.votes import services as vote_services
 
     people = make_people(21)
-    with app.test_request_context():
+    with app.test_request_context(), unit_of_work():
         owner = db.session.get(User, people[0])
         community = services.create_community(owner, "votes", "Votes", "", "")
         from webapp.posts import services as post_services
@@ -142,7 +144,7 @@ def test_racing_deletes_and_removals_count_once(app, committing_db):
     from webapp.posts import services as post_services
 
     people = make_people(3)
-    with app.test_request_context():
+    with app.test_request_context(), unit_of_work():
         owner, writer = db.session.get(User, people[0]), db.session.get(User, people[1])
         community = services.create_community(owner, "races", "Races", "", "")
         post_id = post_services.submit_post(writer, community, "Racy", "", None, []).id
