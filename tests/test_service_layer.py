@@ -699,3 +699,16 @@ def test_a_guest_joining_signs_in_and_comes_back_to_the_community(client, books)
     assert response.status_code == 303
     assert _login_next(response) == ["/c/books"]
     assert reloaded(Community, books["community"]).member_count == 2
+
+
+@pytest.mark.parametrize(
+    "path", ["/c/books/submit", "/settings/profile", "/c/new", "/settings/account", "POST_EDIT"]
+)
+def test_no_form_page_renders_none_into_an_attribute(client, auth, books, post_page, path):
+    """A missing value is an absent attribute, never the text "None" (which Quill once
+    pasted into every new post)."""
+    auth.login("alice")
+    path = post_page.rsplit("/", 1)[0] + "/edit" if path == "POST_EDIT" else path
+    response = client.get(path)
+    assert response.status_code == 200
+    assert '="None"' not in response.get_data(as_text=True)

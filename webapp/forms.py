@@ -17,6 +17,9 @@ class RichTextArea(TextArea):
     """The textarea plus the hidden input that tells the server which format it holds."""
 
     def __call__(self, field, **kwargs):
+        # WTForms would write a None attribute as the text "None" (data-html="None"
+        # once made every new post start with the word None): leave such attributes out.
+        kwargs = {name: value for name, value in kwargs.items() if value is not None}
         hidden = Markup('<input type="hidden" name="{}" value="{}">').format(
             FORMAT_INPUT, escape(field.format)
         )
