@@ -11,6 +11,7 @@ from wtforms.validators import DataRequired, Length, Optional
 from webapp.forms import RichTextField
 from webapp.models.post import TITLE_MAX
 from webapp.posts.services import checked_url
+from webapp.sanitize import RichText
 from webapp.tags.services import parse_tags
 from webapp.validation import Rule
 
@@ -42,3 +43,7 @@ class PostForm(FlaskForm):
         description=_l("Up to 5, separated by commas, e.g. books, sci-fi."),
         validators=[Optional(), Length(max=200, message=_l("Too many tags.")), Rule(parse_tags)],
     )
+
+    def submitted(self) -> tuple[str, RichText, str | None, str]:
+        """Title, body, link and tags as sent, in the order the post services take them."""
+        return self.title.data or "", self.body.rich_text(), self.url.data, self.tags.data or ""

@@ -52,14 +52,7 @@ def submit(name: str):
 
     if form.validate_on_submit():
         errors_show_in(form, page)
-        post = services.submit_post(
-            current_user,
-            community,
-            form.title.data or "",
-            form.body.rich_text(),
-            form.url.data,
-            form.tags.data or "",
-        )
+        post = services.submit_post(current_user, community, *form.submitted())
         flash(_("Your post is published."), "success")
         return redirect(_canonical_url(post), code=303)
     return page()
@@ -123,14 +116,7 @@ def edit(post_id: int):
 
     if form.validate_on_submit():
         errors_show_in(form, page)
-        services.edit_post(
-            current_user,
-            post,
-            form.title.data or "",
-            form.body.rich_text(),
-            form.url.data,
-            form.tags.data or "",
-        )
+        services.edit_post(current_user, post, *form.submitted())
         flash(_("Your post has been updated."), "success")
         return redirect(_canonical_url(post), code=303)
     return page()
