@@ -196,6 +196,31 @@ def test_remember_me_sets_a_long_lived_httponly_cookie(client, auth, make_user):
     assert cookie and "HttpOnly" in cookie[0] and "SameSite=Lax" in cookie[0]
 
 
+def test_sign_out_also_forgets_a_remembered_sign_in(client, auth, make_user):
+    """After "Keep me signed in", Sign out must not leave the next person signed in."""
+    make_user("bob")
+    auth.login("bob", remember="y")
+    assert client.get_cookie("remember_token") is not None
+    response = auth.logout()
+    cleared = [v for v in response.headers.getlist("Set-Cookie") if v.startswith("remember_token")]
+    assert cleared and "Expires=Thu, 01 Jan 1970" in cleared[0]
+    assert client.get_cookie("remember_token") is None
+    page = client.get("/settings/account")
+    assert page.status_code == 302 and page.headers["Location"].startswith("/auth/login")
+    assert "Sign in" in client.get("/").get_data(as_text=True)
+
+
+def test_signed_in_pages_are_kept_out_of_caches(client, auth, make_user):
+    make_user("bob")
+    assert "no-store" not in client.get("/").headers.get("Cache-Control", "")
+    auth.login("bob")
+    for path in ("/", "/settings/account", "/u/bob"):
+        cache_control = client.get(path).headers.get("Cache-Control", "")
+        assert "private" in cache_control and "no-store" in cache_control, path
+    avatar = client.get("/u/bob/avatar.svg").headers["Cache-Control"]
+    assert "public" in avatar and "no-store" not in avatar
+
+
 def test_session_cookie_is_httponly_and_samesite(client, auth, make_user):
     make_user("bob")
     response = auth.login("bob")

@@ -32,6 +32,18 @@ def add_security_headers(response: Response) -> Response:
     return response
 
 
+def keep_private_pages_out_of_caches(response: Response) -> Response:
+    """A signed-in person's pages are theirs alone: no shared cache keeps them, and after
+    sign-out the browser's Back button cannot show them from its cache."""
+    from flask_login import current_user
+
+    personal = response.mimetype in ("text/html", "application/json")
+    if personal and current_user.is_authenticated and not response.cache_control.public:
+        response.cache_control.private = True
+        response.cache_control.no_store = True
+    return response
+
+
 def refuse_nul_bytes() -> None:
     """No text a person sends contains NUL; PostgreSQL cannot store it. Say 400 early."""
     values = [request.path, *request.args.values(), *request.form.values()]
@@ -42,3 +54,4 @@ def refuse_nul_bytes() -> None:
 def init_app(app: Flask) -> None:
     app.before_request(refuse_nul_bytes)
     app.after_request(add_security_headers)
+    app.after_request(keep_private_pages_out_of_caches)

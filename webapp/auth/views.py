@@ -92,8 +92,10 @@ def login():
 @bp.route("/auth/logout", methods=["POST"])
 def logout():
     """Sign out (POST only, with CSRF, so no link or image can sign someone out)."""
-    logout_user()
+    # Clear first: logout_user() then marks the remember cookie for deletion, a marker
+    # that clearing the session afterwards would wipe (the cookie would sign them back in).
     session.clear()
+    logout_user()
     flash(_("You are signed out."), "info")
     return redirect(url_for("feeds.home"))
 
