@@ -712,3 +712,37 @@ def test_no_form_page_renders_none_into_an_attribute(client, auth, books, post_p
     response = client.get(path)
     assert response.status_code == 200
     assert '="None"' not in response.get_data(as_text=True)
+
+
+def test_services_work_on_rows_fetched_without_their_relationships(books, run, post_of_alice):
+    """An API or admin caller may fetch rows plainly: the services load what they need
+    (a post's tags, a comment's post) instead of failing on a relationship."""
+    run(
+        lambda: post_services.edit_post(
+            user(books["alice"]),
+            reloaded(Post, post_of_alice),
+            "Plain fetch",
+            "<p>Edited</p>",
+            None,
+            "poetry, fiction",
+        )
+    )
+    post = reloaded_post(post_of_alice)
+    assert (post.title, sorted(tag.name for tag in post.tags)) == (
+        "Plain fetch",
+        ["fiction", "poetry"],
+    )
+    comment_id = run(
+        lambda: comment_services.add_comment(
+            user(books["bob"]), reloaded(Post, post_of_alice), None, "<p>Hi</p>"
+        )
+    )
+    run(
+        lambda: comment_services.edit_comment(
+            user(books["bob"]), reloaded(Comment, comment_id), "<p>Hello</p>"
+        )
+    )
+    assert reloaded(Comment, comment_id).body_html == "<p>Hello</p>"
+    run(lambda: post_services.delete_post(user(books["alice"]), reloaded(Post, post_of_alice)))
+    counts = db.session.execute(select(Tag.name, Tag.post_count).order_by(Tag.name)).all()
+    assert [tuple(row) for row in counts] == [("fiction", 0), ("poetry", 0)]

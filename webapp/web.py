@@ -82,17 +82,17 @@ def domain_error_page(error: DomainError):
     """A refused action on a page: 403/404 as error pages; a form shows the message on
     its field; an htmx action gets the status (the page says what went wrong); anything
     else is flashed on the page the person came from."""
-    registered_form = g.get("domain_error_form")
-    if error.status in (403, 404) or (is_htmx() and registered_form is None):
-        return render_error(error.status, error.message)
     registered = g.pop("domain_error_form", None)
+    if error.status in (403, 404) or (is_htmx() and registered is None):
+        return render_error(error.status, error.message)
     if registered is not None:
         form, render, default_field = registered
         attach_error(form, error.field or default_field, str(error.message))
         response = render()
-        if is_htmx():
+        if is_htmx():  # htmx swaps only successful answers: the form comes back in place
             return response
-        return (response, 422) if not isinstance(response, tuple) else (response[0], 422)
+        body = response[0] if isinstance(response, tuple) else response
+        return body, 422
     flash(str(error.message), "error")
     fallback = g.get("domain_error_return") or url_for("feeds.home")
     return redirect_for_htmx(back_url(fallback))

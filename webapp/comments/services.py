@@ -12,6 +12,7 @@ from webapp.extensions import db
 from webapp.i18n import number
 from webapp.locking import lock_for_update
 from webapp.models import Comment, Post, User, comment_path, utc_now
+from webapp.models.base import ensure_loaded
 from webapp.moderation.log import checked_reason, record_action
 from webapp.posts import permissions as post_permissions
 from webapp.sanitize import RichText, html_to_text
@@ -79,6 +80,7 @@ def add_comment(author: User, post: Post, parent_id: int | None, body: RichText 
 
 def edit_comment(editor: User, comment: Comment, body: RichText | str) -> None:
     """The author changes their comment's text (cleaned here)."""
+    ensure_loaded(comment, "post")
     if not permissions.can_edit(editor, comment):
         raise CommentError(_l("Only the author can edit this comment."), status=403)
     body_html = RichText.of(body).to_html(previous_html=comment.body_html)
@@ -90,6 +92,7 @@ def edit_comment(editor: User, comment: Comment, body: RichText | str) -> None:
 def delete_comment(actor: User, comment: Comment) -> None:
     """Soft delete: the comment keeps its place in the thread as "[deleted]"."""
     lock_for_update(comment)  # a double click must not count the deletion twice
+    ensure_loaded(comment, "post")
     if not permissions.can_delete(actor, comment):
         raise CommentError(_l("Only the author can delete this comment."), status=403)
     comment.deleted_at = utc_now()

@@ -36,6 +36,10 @@ class CommunityDetailsForm(FlaskForm):
         ],
     )
 
+    def details(self) -> tuple[str, str, str]:
+        """Title, description and rules as sent, in the order the services take them."""
+        return self.title.data or "", self.description.data or "", self.rules.data or ""
+
 
 class NewCommunityForm(CommunityDetailsForm):
     """Create a community: a permanent name plus its details."""

@@ -16,6 +16,7 @@ from webapp.domain import DomainError
 from webapp.extensions import db
 from webapp.models import Community, Membership, Profile, User
 from webapp.models.community import (
+    COMMUNITY_NAME_CHARS,
     COMMUNITY_NAME_MAX,
     COMMUNITY_NAME_MIN,
     ROLE_MEMBER,
@@ -25,7 +26,9 @@ from webapp.models.community import (
 from webapp.moderation.log import record_action
 from webapp.validation import bounded_text
 
-COMMUNITY_NAME = re.compile(rf"^[a-z0-9_]{{{COMMUNITY_NAME_MIN},{COMMUNITY_NAME_MAX}}}$")
+COMMUNITY_NAME = re.compile(
+    rf"^[{COMMUNITY_NAME_CHARS}]{{{COMMUNITY_NAME_MIN},{COMMUNITY_NAME_MAX}}}$"
+)
 TITLE_MAX = 100
 TEXT_MAX = 5000
 

@@ -52,13 +52,7 @@ def create():
 
     if form.validate_on_submit():
         errors_show_in(form, page)
-        community = services.create_community(
-            current_user,
-            form.name.data or "",
-            form.title.data or "",
-            form.description.data or "",
-            form.rules.data or "",
-        )
+        community = services.create_community(current_user, form.name.data or "", *form.details())
         flash(_("Your community is ready. Invite people and write the first post!"), "success")
         return redirect(_community_url(community.name))
     return page()
@@ -129,13 +123,7 @@ def edit(name: str):
 
     if form.validate_on_submit():
         errors_show_in(form, page)
-        services.update_community(
-            current_user,
-            community,
-            form.title.data or "",
-            form.description.data or "",
-            form.rules.data or "",
-        )
+        services.update_community(current_user, community, *form.details())
         flash(_("The community has been updated."), "success")
         return redirect(_community_url(community.name))
     return page()

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import DateTime, MetaData, TypeDecorator
-from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy import DateTime, MetaData, TypeDecorator, inspect
+from sqlalchemy.orm import DeclarativeBase, object_session
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -14,6 +14,15 @@ NAMING_CONVENTION = {
     "fk": "fk_%(table_name)s_%(column_0_N_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
+
+
+def ensure_loaded(instance: object, *relationships: str) -> None:
+    """Load the named relationships of `instance` if its loader did not. They never load
+    by themselves (lazy="raise_on_sql": a page must not run a query per row), but a
+    service called by any front door must work with a row however it was fetched."""
+    missing = [name for name in relationships if name in inspect(instance).unloaded]
+    if missing:
+        object_session(instance).refresh(instance, missing)  # type: ignore[union-attr]
 
 
 def utc_now() -> datetime:

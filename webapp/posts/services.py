@@ -12,7 +12,8 @@ from webapp.domain import DomainError
 from webapp.extensions import db
 from webapp.i18n import number
 from webapp.locking import lock_for_update
-from webapp.models import Community, Post, User, utc_now
+from webapp.models import Community, Post, Tag, User, utc_now
+from webapp.models.base import ensure_loaded
 from webapp.models.post import TITLE_MAX
 from webapp.moderation.log import checked_reason, record_action
 from webapp.posts import permissions
@@ -52,6 +53,12 @@ def _body_text(body_html: str) -> str:
             "body",
         )
     return text
+
+
+def _tags_of(post: Post) -> list[Tag]:
+    """The post's tags, loaded here when the caller's loader did not bring them."""
+    ensure_loaded(post, "tags")
+    return post.tags
 
 
 def _change_post_count(community_id: int, delta: int) -> None:
@@ -115,7 +122,7 @@ def edit_post(
     tag_names = tag_services.parse_tags(tags)
     body_html = RichText.of(body).to_html(previous_html=post.body_html)
     body_text = _body_text(body_html)
-    old_tag_ids = {tag.id for tag in post.tags}
+    old_tag_ids = {tag.id for tag in _tags_of(post)}
     new_tags = tag_services.tags_named(tag_names)
     new_tag_ids = {tag.id for tag in new_tags}
     post.title = title
@@ -131,12 +138,12 @@ def edit_post(
 def _hide(post: Post) -> None:
     """A post leaves the counts when it stops being visible."""
     _change_post_count(post.community_id, -1)
-    tag_services.change_post_counts([tag.id for tag in post.tags], -1)
+    tag_services.change_post_counts([tag.id for tag in _tags_of(post)], -1)
 
 
 def _show(post: Post) -> None:
     _change_post_count(post.community_id, +1)
-    tag_services.change_post_counts([tag.id for tag in post.tags], +1)
+    tag_services.change_post_counts([tag.id for tag in _tags_of(post)], +1)
 
 
 def delete_post(actor: User, post: Post) -> None:
