@@ -163,3 +163,29 @@ def test_an_expired_form_says_so_instead_of_failing_silently(page: Page, request
         expect(page.get_by_role("main")).to_contain_text("nothing was saved")
     assert_accessible(page)
     assert host
+
+
+def test_a_post_with_only_a_title_and_link_has_no_body(page: Page, request):
+    """The editor starts empty: a title-and-link post publishes no text at all (it once
+    published the word "None" from an empty editor)."""
+    javascript = request.node.callspec.id == "js"
+    sign_up(page, "linker")
+    name = start_community(page, "Links")
+    page.goto(f"/c/{name}/submit")
+    assert_accessible(page)
+    if javascript:
+        expect(page.locator(".ql-editor")).to_have_text("")
+    else:
+        expect(page.get_by_label("Text")).to_have_value("")
+    title = f"Just a link {uuid.uuid4().hex[:6]}"
+    page.get_by_label("Title").fill(title)
+    page.get_by_role("textbox", name="Link").fill("https://example.org/article")
+    page.get_by_role("button", name="Publish").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(title)
+    expect(page.locator(".user-content")).to_have_count(0)
+    expect(page.get_by_role("link", name="https://example.org/article")).to_be_visible()
+    assert_accessible(page)
+    page.goto(f"/c/{name}")
+    card = page.locator(".post-card", has_text=title)
+    expect(card.locator(".post-card__excerpt")).to_have_count(0)
+    assert_accessible(page)
