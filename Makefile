@@ -6,29 +6,42 @@ FLASK := $(BIN)/flask --app wsgi
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test check install install-dev lint format translations translate-update migrate-check clean
+.PHONY: run dev prepare-database test check install install-dev lint format translations translate-update migrate-check clean
 
 $(BIN)/python:
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install -q --upgrade pip
+	@echo "==> Creating a virtual environment in $(VENV)/"
+	@$(PYTHON) -m venv $(VENV)
+	@$(BIN)/python -m pip install -q --upgrade pip
 
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install -q -e .
-	touch $@
+	@echo "==> Installing Quorum and its dependencies (the first time takes a minute or two)"
+	@$(BIN)/python -m pip install -q -e .
+	@touch $@
 
 $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install -q -e '.[dev]'
-	touch $@ $(VENV)/.installed
+	@echo "==> Installing Quorum with its development tools (the first time takes a few minutes)"
+	@$(BIN)/python -m pip install -q -e '.[dev]'
+	@touch $@ $(VENV)/.installed
 
 install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
 
 ## run: install, migrate, add the demo to an empty database, serve on http://127.0.0.1:5000
-run: install translations
-	$(FLASK) db upgrade
-	$(FLASK) seed-demo --if-empty
-	@echo "Quorum is starting on http://$(HOST):$(PORT)/ (demo sign-in: alice / demo-password-1)"
-	$(FLASK) run --host $(HOST) --port $(PORT)
+##      (another port: make run PORT=8000)
+run: install translations prepare-database
+	@echo "==> Quorum is starting on http://$(HOST):$(PORT)/ (demo sign-in: alice / demo-password-1; Ctrl+C stops it)"
+	@$(FLASK) run --host $(HOST) --port $(PORT)
+
+## dev: as `run`, with the reloader and the debugger, for people changing code or templates
+dev: install translations prepare-database
+	@echo "==> Quorum (development: reloads on changes, shows the debugger) on http://$(HOST):$(PORT)/"
+	@$(FLASK) run --debug --host $(HOST) --port $(PORT)
+
+prepare-database:
+	@echo "==> Bringing the database up to date (flask db upgrade)"
+	@$(FLASK) db upgrade
+	@echo "==> Adding the demo communities and people to an empty database"
+	@$(FLASK) seed-demo --if-empty
 
 ## test: lint, format check, types and the whole suite (TEST_DATABASE_URL/TEST_REDIS_URL pick engines)
 test: install-dev translations
@@ -53,7 +66,8 @@ format: install-dev
 
 ## translations: compile the catalogs (.mo files are built, never committed)
 translations: install
-	$(FLASK) translate compile
+	@echo "==> Compiling the translations"
+	@$(FLASK) translate compile
 
 translate-update: install
 	$(FLASK) translate update

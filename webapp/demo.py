@@ -242,7 +242,9 @@ class _Demo:
     updates: list[Update] = field(default_factory=list)
 
     def date(self, model, when: datetime, **keys) -> None:
-        """Queue an UPDATE that dates the `model` row(s) matching `keys` at `when`."""
+        """Queue an UPDATE that dates the `model` row(s) matching `keys` at `when` (never
+        later than a minute ago: no demo page may say "in 2 minutes")."""
+        when = min(when, self.now - timedelta(minutes=1))
         column = "joined_at" if model is Membership else "created_at"
         conditions = [getattr(model, name) == value for name, value in keys.items()]
         self.updates.append(update(model).where(*conditions).values({column: when}))

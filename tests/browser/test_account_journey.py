@@ -48,7 +48,16 @@ def test_sign_up_sign_out_and_sign_in_again(page: Page):
     page.get_by_label("Password again").fill(PASSWORD)
     page.get_by_role("main").get_by_role("button", name="Sign up").click()
 
-    expect(page.get_by_role("status")).to_contain_text(re.compile(rf"Welcome to .+, {username}!"))
+    # Sign-up answers the same whether or not the address is taken: it asks to sign in,
+    # with the username filled in.
+    expect(page.get_by_role("status")).to_contain_text(
+        re.compile(r"Welcome to .+! Sign in with your username and password to start.")
+    )
+    expect(page.get_by_label("Email or username")).to_have_value(username)
+    assert_accessible(page)
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_role("main").get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("status")).to_contain_text(f"Signed in. Welcome back, {username}!")
     menu = account_nav(page).get_by_text(username, exact=True)
     expect(menu).to_be_visible()
     expect(account_nav(page).get_by_role("link", name="Sign in")).to_have_count(0)
@@ -99,3 +108,44 @@ def test_wrong_password_shows_the_error_and_keeps_the_identifier(page: Page, exi
     expect(page.get_by_label("Email or username")).to_have_value(existing_account)
     expect(account_nav(page).get_by_role("link", name="Sign in")).to_be_visible()
     assert_accessible(page)
+
+
+def test_sign_out_ends_a_remembered_sign_in_for_good(page: Page, browser, live_server):
+    """Tick "Keep me signed in", sign out: the next page is signed out, and cookies
+    copied before signing out (session and remember-me) sign nobody in any more."""
+    username = unique_username("remember")
+    context_of_page = page.context
+    page.goto("/auth/register")
+    page.get_by_label("Email address").fill(f"{username}@example.org")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_label("Password again").fill(PASSWORD)
+    page.get_by_role("main").get_by_role("button", name="Sign up").click()
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_label("Keep me signed in on this device").check()
+    page.get_by_role("main").get_by_role("button", name="Sign in").click()
+    expect(account_nav(page).get_by_text(username, exact=True)).to_be_visible()
+    copied = context_of_page.cookies()
+    assert {"session", "remember_token"} <= {cookie["name"] for cookie in copied}
+
+    account_nav(page).get_by_text(username, exact=True).click()
+    account_nav(page).get_by_role("button", name="Sign out").click()
+    expect(page.get_by_role("status")).to_contain_text("You are signed out.")
+    assert "remember_token" not in {cookie["name"] for cookie in context_of_page.cookies()}
+    page.goto("/settings/account")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Sign in")
+
+    # Someone who copied both cookies before the sign-out gets nothing from them.
+    thief = browser.new_context(base_url=live_server)
+    try:
+        thief.add_cookies(copied)
+        stolen = thief.new_page()
+        stolen.goto("/settings/account")
+        expect(stolen.get_by_role("heading", level=1)).to_have_text("Sign in")
+        only_remember = [cookie for cookie in copied if cookie["name"] == "remember_token"]
+        thief.clear_cookies()
+        thief.add_cookies(only_remember)
+        stolen.goto("/settings/account")
+        expect(stolen.get_by_role("heading", level=1)).to_have_text("Sign in")
+    finally:
+        thief.close()

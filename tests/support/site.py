@@ -33,6 +33,15 @@ def sign_up(page: Page, prefix: str) -> str:
         },
         max_redirects=0,
     )
+    assert answer.status == 303, answer.text()
+    # Sign-up does not sign in (it answers the same whether or not the address is
+    # taken): sign in as a new person would, with the username and password.
+    token = csrf_token_from(page.context.request.get("/auth/login").text())
+    answer = page.context.request.post(
+        "/auth/login",
+        form={"csrf_token": token, "identifier": username, "password": PASSWORD},
+        max_redirects=0,
+    )
     assert answer.status == 302, answer.text()
     return username
 

@@ -55,10 +55,6 @@ class RegistrationForm(FlaskForm):
         ],
     )
 
-    def validate_email(self, field) -> None:
-        if queries.email_taken(field.data):
-            raise ValidationError(_l("An account with this email address already exists."))
-
     def validate_username(self, field) -> None:
         if queries.username_taken(field.data):
             raise ValidationError(_l("This username is taken. Try another."))

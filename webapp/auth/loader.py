@@ -2,22 +2,18 @@
 
 from __future__ import annotations
 
-from flask import Flask
+from flask import Flask, request
 from flask_babel import lazy_gettext as _l
 
-from webapp.extensions import db, login_manager
+from webapp.auth import sessions
+from webapp.extensions import login_manager
 from webapp.models import User
 
 
 def load_user(session_id: str) -> User | None:
-    """Sessions carry "<id>:<epoch>"; an old epoch (password changed) is signed out."""
-    user_id, _, epoch = session_id.partition(":")
-    if not user_id.isdigit() or not epoch.isdigit():
-        return None
-    user = db.session.get(User, int(user_id))
-    if user is None or user.session_epoch != int(epoch) or not user.is_active:
-        return None  # signed out by a password change elsewhere, or banned
-    return user
+    """Sessions and remember cookies name a signed-in device; a device that was signed
+    out (or whose person is banned) loads nobody."""
+    return sessions.user_for_session_id(session_id, request.remote_addr or "")
 
 
 def init_login(app: Flask) -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
-from webapp.auth import queries
+from webapp.auth import queries, sessions
 from webapp.auth.passwords import hash_password, password_matches, password_problem
 from webapp.domain import DomainError
 from webapp.extensions import db
@@ -21,6 +21,20 @@ class AccountError(DomainError):
     """A rule about accounts was broken; `field` names the form field to blame."""
 
 
+class EmailTaken(AccountError):
+    """The address already has an account."""
+
+
+def sign_up(email: str, username: str, password: str) -> User | None:
+    """The public sign-up: like `register_user`, but an address that already has an
+    account creates nothing and returns None, after the same work as a new account, so
+    that the answer does not tell a stranger who is registered here."""
+    try:
+        return register_user(email, username, password)
+    except EmailTaken:
+        return None
+
+
 def register_user(email: str, username: str, password: str) -> User:
     """Create a user and their profile in one transaction."""
     email = queries.normalize_email(email)
@@ -28,15 +42,18 @@ def register_user(email: str, username: str, password: str) -> User:
     problem = password_problem(password, username=username, email=email)
     if problem:
         raise AccountError(problem, "password")
-    user = User(email=email, password_hash=hash_password(password))
+    password_hash = hash_password(password)  # before the lookup: taken or not, same time
+    if queries.email_taken(email):
+        raise EmailTaken(_l("An account with this email address already exists."), "email")
+    user = User(email=email, password_hash=password_hash)
     user.profile = Profile(username=username)
     try:
         with db.session.begin_nested():
             db.session.add(user)
     except IntegrityError:
-        # Two sign-ups raced for the same name: say which one lost, not a 500.
+        # Two sign-ups raced for the same name or address: say which one lost, not a 500.
         if queries.email_taken(email):
-            raise AccountError(
+            raise EmailTaken(
                 _l("An account with this email address already exists."), "email"
             ) from None
         raise AccountError(_l("This username is taken. Try another."), "username") from None
@@ -80,7 +97,7 @@ def change_password(user: User, current_password: str, new_password: str) -> Non
     if problem:
         raise AccountError(problem, "new_password")
     user.password_hash = hash_password(new_password)
-    user.session_epoch += 1
+    sessions.close_other_sessions(user)
     db.session.flush()
 
 

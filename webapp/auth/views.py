@@ -1,4 +1,5 @@
-"""Account pages: register, sign in, sign out, change password."""
+"""Account pages: register, sign in, sign out (here, one device or everywhere), change
+password and email."""
 
 from __future__ import annotations
 
@@ -13,9 +14,10 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_user, logout_user
 
-from webapp.auth import services
+from webapp.auth import services, sessions
 from webapp.auth.forms import ChangeEmailForm, ChangePasswordForm, LoginForm, RegistrationForm
 from webapp.extensions import limiter
 from webapp.urls import safe_next_url
@@ -24,13 +26,22 @@ from webapp.web import errors_show_in, render_form, signed_in
 bp = Blueprint("auth", __name__)
 
 
-def _login_identifier_key() -> str:
-    return "login-account:" + (request.form.get("identifier") or "").strip().lower()[:254]
+def _address_and_account_key() -> str:
+    """Wrong passwords are counted per (address, account): a stranger elsewhere cannot
+    lock a person out of their own account, however often they guess."""
+    identifier = (request.form.get("identifier") or "").strip().lower()[:254]
+    return f"login:{get_remote_address()}:{identifier}"
+
+
+def _sign_in_failed(response) -> bool:
+    return response.status_code == 422
 
 
 def _start_session(user, remember: bool) -> None:
-    # A fresh session on sign-in: nothing from the anonymous session carries over.
+    # A fresh session on sign-in: nothing from the anonymous session carries over, and
+    # the device gets its own record (signing out deletes it).
     session.clear()
+    sessions.open_session(user, request.user_agent.string, request.remote_addr or "")
     login_user(user, remember=remember)
     services.record_login(user)
 
@@ -48,32 +59,35 @@ def register():
 
     if form.validate_on_submit():
         errors_show_in(form, page)
-        user = services.register_user(
-            form.email.data or "", form.username.data or "", form.password.data or ""
-        )
-        _start_session(user, remember=False)
+        username = (form.username.data or "").strip()
+        # The same answer whether or not the address already has an account (nothing is
+        # created then): the sign-up form does not tell strangers who is registered.
+        services.sign_up(form.email.data or "", username, form.password.data or "")
         flash(
             _(
-                "Welcome to %(site)s, %(name)s!",
+                "Welcome to %(site)s! Sign in with your username and password to start.",
                 site=current_app.config["SITE_NAME"],
-                name=user.profile.username,
             ),
             "success",
         )
-        return redirect(url_for("feeds.home"))
+        return redirect(url_for("auth.login", identifier=username), 303)
     return page()
 
 
 @bp.route("/auth/login", methods=["GET", "POST"])
 @limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"])
 @limiter.limit(
-    lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"], key_func=_login_identifier_key
+    lambda: current_app.config.get("LOGIN_FAILURE_LIMIT") or current_app.config["LOGIN_RATE_LIMIT"],
+    methods=["POST"],
+    key_func=_address_and_account_key,
+    deduct_when=_sign_in_failed,
 )
 def login():
     """Sign in with email or username and password."""
     form = LoginForm()
     if request.method == "GET":
         form.next.data = safe_next_url(request.args.get("next")) or ""
+        form.identifier.data = (request.args.get("identifier") or "")[:254]
     if current_user.is_authenticated:
         return redirect(safe_next_url(form.next.data) or url_for("feeds.home"))
 
@@ -92,17 +106,51 @@ def login():
 @bp.route("/auth/logout", methods=["POST"])
 def logout():
     """Sign out (POST only, with CSRF, so no link or image can sign someone out)."""
-    # Clear first: logout_user() then marks the remember cookie for deletion, a marker
-    # that clearing the session afterwards would wipe (the cookie would sign them back in).
-    session.clear()
-    logout_user()
+    if current_user.is_authenticated:
+        sessions.close_session(current_user)  # a copied cookie of this device dies too
+    _forget_this_browser()
     flash(_("You are signed out."), "info")
     return redirect(url_for("feeds.home"))
 
 
+@bp.route("/auth/logout-everywhere", methods=["POST"])
+@signed_in(lambda: url_for("auth.account"))
+def logout_everywhere():
+    """Sign out on every device, this one included."""
+    sessions.close_all_sessions(current_user)
+    _forget_this_browser()
+    flash(_("You are signed out on every device."), "info")
+    return redirect(url_for("auth.login"), 303)
+
+
+@bp.route("/settings/account/devices/<id:device_id>/sign-out", methods=["POST"])
+@signed_in(lambda device_id: url_for("auth.account"))
+def sign_out_device(device_id: int):
+    """Sign out one of your other devices."""
+    if sessions.close_device(current_user, device_id):
+        flash(_("That device is signed out."), "success")
+    return redirect(url_for("auth.account"), 303)
+
+
+def _forget_this_browser() -> None:
+    # Clear first: logout_user() then marks the remember cookie for deletion, a marker
+    # that clearing the session afterwards would wipe (the cookie would sign them back in).
+    session.clear()
+    logout_user()
+
+
 def _account_page(form, email_form):
     status = 422 if form.errors or email_form.errors else 200
-    return render_template("auth/account.html", form=form, email_form=email_form), status
+    devices = [
+        (
+            device,
+            sessions.describe_device(device.user_agent),
+            sessions.is_this_device(current_user, device),
+        )
+        for device in sessions.devices_of(current_user)
+    ]
+    context = {"form": form, "email_form": email_form, "devices": devices}
+    return render_template("auth/account.html", **context), status
 
 
 @bp.route("/settings/account", methods=["GET", "POST"])
@@ -116,9 +164,6 @@ def account():
         services.change_password(
             current_user, form.current_password.data or "", form.new_password.data or ""
         )
-        remembered = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token")
-        # The session epoch changed: sign this device in again, other devices stay out.
-        login_user(current_user._get_current_object(), remember=remembered in request.cookies)
         flash(_("Your password has been changed. Other devices have been signed out."), "success")
         return redirect(url_for("auth.account"))
     return _account_page(form, email_form)

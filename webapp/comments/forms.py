@@ -8,9 +8,10 @@ from wtforms import HiddenField
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
 from webapp.forms import RichTextField
+from webapp.idempotency import SubmittedOnce
 
 
-class CommentForm(FlaskForm):
+class CommentForm(SubmittedOnce, FlaskForm):
     """A comment or a reply; the comment services clean and check the body."""
 
     body = RichTextField(

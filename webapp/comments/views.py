@@ -16,6 +16,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from webapp import idempotency
 from webapp.comments import permissions, queries, services
 from webapp.comments.forms import CommentForm
 from webapp.comments.queries import MAX_VISIBLE_DEPTH, ThreadNode
@@ -70,7 +71,12 @@ def create(post_id: int):
     if not form.validate_on_submit():
         return _comment_form_response(form, post, parent)
     errors_show_in(form, lambda: _comment_form_response(form, post, parent), "body")
+    once = idempotency.claim(current_user, form.submission_key.data)
+    if once.earlier_url is not None:  # the same form again: the first comment stands
+        return ("", 204) if is_htmx() else redirect(once.earlier_url or _post_url(post_id), 303)
     comment = services.add_comment(current_user, post, parent_id, form.body.rich_text())
+    comment_url = _comment_url(queries.comment_with_post(comment.id))
+    once.fulfil(comment_url)
     if is_htmx():
         return render_template(
             "comments/_created.html",
@@ -81,7 +87,7 @@ def create(post_id: int):
             can_comment=True,
         )
     flash(_("Your comment is posted."), "success")
-    return redirect(_comment_url(queries.comment_with_post(comment.id)), code=303)
+    return redirect(comment_url, code=303)
 
 
 @bp.route("/comments/<id:comment_id>/reply")

@@ -7,6 +7,7 @@ from webapp.models.follow import Follow
 from webapp.models.moderation_action import ModerationAction
 from webapp.models.post import Post
 from webapp.models.profile import Profile
+from webapp.models.session import FormSubmission, UserSession
 from webapp.models.tag import Tag, post_tags
 from webapp.models.token import ApiToken
 from webapp.models.user import User
@@ -20,12 +21,14 @@ __all__ = [
     "CommentVote",
     "Community",
     "Follow",
+    "FormSubmission",
     "Membership",
     "Post",
     "PostVote",
     "Profile",
     "Tag",
     "User",
+    "UserSession",
     "comment_path",
     "post_tags",
     "utc_now",

@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, CheckConstraint, Integer, String
+from sqlalchemy import Boolean, CheckConstraint, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from webapp.models.base import Base, UTCDateTime, utc_now
@@ -30,9 +30,6 @@ class User(UserMixin, Base):
     banned_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     locale: Mapped[str | None] = mapped_column(String(16))
     timezone: Mapped[str | None] = mapped_column(String(64))
-    # Bumped when the password changes: sessions and remember-me cookies that carry
-    # an older value stop working, so a changed password signs out other devices.
-    session_epoch: Mapped[int] = mapped_column(Integer, default=0)
 
     # Every page that shows a user shows their username: load it with the user.
     profile: Mapped[Profile] = relationship(
@@ -44,7 +41,12 @@ class User(UserMixin, Base):
         return self.banned_at is None
 
     def get_id(self) -> str:
-        return f"{self.id}:{self.session_epoch}"
+        """Flask-Login keeps this in the session and the remember cookie: it names the
+        device's UserSession (set by webapp.auth.sessions), not the account."""
+        token = getattr(self, "_session_token", None)
+        if not token:
+            raise RuntimeError("sign people in through webapp.auth.sessions.start()")
+        return "s:" + token
 
     def __repr__(self) -> str:
         return f"<User {self.id}>"

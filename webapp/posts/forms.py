@@ -9,6 +9,7 @@ from wtforms import StringField
 from wtforms.validators import DataRequired, Length, Optional
 
 from webapp.forms import RichTextField
+from webapp.idempotency import SubmittedOnce
 from webapp.models.post import TITLE_MAX
 from webapp.posts.services import checked_url
 from webapp.sanitize import RichText
@@ -16,7 +17,7 @@ from webapp.tags.services import parse_tags
 from webapp.validation import Rule
 
 
-class PostForm(FlaskForm):
+class PostForm(SubmittedOnce, FlaskForm):
     """Write or edit a post."""
 
     title = StringField(

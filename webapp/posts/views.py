@@ -6,6 +6,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from webapp import idempotency
 from webapp.comments import queries as comment_queries
 from webapp.comments.forms import CommentForm
 from webapp.communities import queries as community_queries
@@ -52,9 +53,12 @@ def submit(name: str):
 
     if form.validate_on_submit():
         errors_show_in(form, page)
-        post = services.submit_post(current_user, community, *form.submitted())
+        once = idempotency.claim(current_user, form.submission_key.data)
+        if once.earlier_url is None:
+            post = services.submit_post(current_user, community, *form.submitted())
+            once.fulfil(_canonical_url(post))
         flash(_("Your post is published."), "success")
-        return redirect(_canonical_url(post), code=303)
+        return redirect(once.earlier_url or _canonical_url(post), code=303)
     return page()
 
 
