@@ -186,3 +186,22 @@ def test_successful_sign_ins_do_not_use_up_the_account_budget(app, make_user):
     finally:
         app.config.pop("LOGIN_FAILURE_LIMIT")
         app.config["LOGIN_RATE_LIMIT"] = "10000 per minute"
+
+
+def test_trying_addresses_on_change_email_is_limited(app, client, auth, make_user):
+    """Each refused address tells that it has an account; only a few tries an hour."""
+    make_user("bob")
+    make_user("eve")
+    auth.login("eve")
+    app.config["CHANGE_EMAIL_RATE_LIMIT"] = "5 per hour"
+    statuses = []
+    for index in range(6):
+        response = submit(
+            client,
+            ACCOUNT,
+            {"new_email": f"guess{index}@example.org", "email_password": "wrong password"},
+            post_url="/settings/account/email",
+        )
+        statuses.append(response.status_code)
+    app.config["CHANGE_EMAIL_RATE_LIMIT"] = "10000 per minute"
+    assert statuses == [422] * 5 + [429]

@@ -20,6 +20,7 @@ from flask_login import current_user, login_user, logout_user
 from webapp.auth import services, sessions
 from webapp.auth.forms import ChangeEmailForm, ChangePasswordForm, LoginForm, RegistrationForm
 from webapp.extensions import limiter
+from webapp.ratelimits import user_or_address
 from webapp.urls import safe_next_url
 from webapp.web import errors_show_in, render_form, signed_in
 
@@ -171,6 +172,11 @@ def account():
 
 @bp.route("/settings/account/email", methods=["POST"])
 @signed_in()
+# Trying addresses here would tell whether they have accounts: a few tries an hour.
+@limiter.limit(
+    lambda: current_app.config.get("CHANGE_EMAIL_RATE_LIMIT") or "5 per hour",
+    key_func=user_or_address,
+)
 def change_email():
     """Change the sign-in email address."""
     form = ChangePasswordForm(formdata=None)

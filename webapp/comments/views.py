@@ -20,6 +20,8 @@ from webapp import idempotency
 from webapp.comments import permissions, queries, services
 from webapp.comments.forms import CommentForm
 from webapp.comments.queries import MAX_VISIBLE_DEPTH, ThreadNode
+from webapp.communities.permissions import require_moderator
+from webapp.confirmation import confirmation, offer_undo
 from webapp.htmx import is_htmx, redirect_for_htmx
 from webapp.moderation.forms import RemovalForm
 from webapp.posts import queries as post_queries
@@ -127,26 +129,72 @@ def edit(comment_id: int):
     return page()
 
 
-@bp.route("/comments/<id:comment_id>/delete", methods=["POST"])
+def _preview(comment) -> dict:
+    return {"title": comment.post.title, "html": comment.body_html}
+
+
+@bp.route("/comments/<id:comment_id>/delete", methods=["GET", "POST"])
 @signed_in()
 @writes
 def delete(comment_id: int):
-    """Delete your comment; its replies stay in the thread."""
+    """Delete your comment (after a confirmation; undo for a few minutes); its replies
+    stay in the thread."""
     comment = _comment(comment_id)
     errors_return_to(_comment_url(comment))
+    if request.method == "GET":
+        if not permissions.can_delete(current_user, comment):
+            abort(403)
+        return confirmation(
+            title=_("Delete comment"),
+            question=_("Delete this comment? Replies to it stay."),
+            action=url_for("comments.delete", comment_id=comment.id),
+            button=_("Delete"),
+            cancel_url=_comment_url(comment),
+            preview=_preview(comment),
+        )
     services.delete_comment(current_user, comment)
     flash(_("Your comment has been deleted."), "info")
+    offer_undo(url_for("comments.undelete", comment_id=comment.id), _("Undo"))
     return redirect(_comment_url(comment), code=303)
 
 
-@bp.route("/comments/<id:comment_id>/remove", methods=["POST"])
+@bp.route("/comments/<id:comment_id>/undelete", methods=["POST"])
+@signed_in()
+@writes
+def undelete(comment_id: int):
+    """Bring back a comment you deleted a few minutes ago."""
+    comment = _comment(comment_id)
+    errors_return_to(_comment_url(comment))
+    services.undelete_comment(current_user, comment)
+    flash(_("Your comment is back."), "success")
+    return redirect(_comment_url(comment), code=303)
+
+
+@bp.route("/comments/<id:comment_id>/remove", methods=["GET", "POST"])
 @signed_in()
 @writes
 def remove(comment_id: int):
-    """A moderator removes a comment, giving a reason."""
+    """A moderator removes a comment, giving a reason (on a confirmation form)."""
     comment = _comment(comment_id)
-    errors_return_to(_comment_url(comment))
+    form = RemovalForm()
+
+    def page(status: int = 200):
+        return confirmation(
+            title=_("Remove comment"),
+            question=_("Remove this comment from the discussion? The reason goes into the log."),
+            action=url_for("comments.remove", comment_id=comment.id),
+            button=_("Remove comment"),
+            cancel_url=_comment_url(comment),
+            preview=_preview(comment),
+            reason_form=form,
+            status=status,
+        )
+
+    if request.method == "GET":
+        require_moderator(current_user, comment.post.community_id)
+        return page()
+    errors_show_in(form, lambda: page(422), "reason")
     # The service checks who may remove and that a reason was given.
-    services.remove_comment(current_user, comment, RemovalForm().reason.data)
+    services.remove_comment(current_user, comment, form.reason.data)
     flash(_("The comment has been removed."), "info")
     return redirect(_comment_url(comment), code=303)

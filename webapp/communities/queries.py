@@ -107,3 +107,35 @@ def community_sidebar(community: Community, viewer) -> CommunitySidebar:
         is_owner=permissions.is_owner(viewer, membership),
         moderators=moderators_of(community.id),
     )
+
+
+# How many communities the "New post" chooser lists besides the person's own.
+CHOOSER_OTHERS = 100
+
+
+@dataclass
+class PostingChoices:
+    """Where a person can post: the communities they joined, then the biggest others."""
+
+    joined: list[Community]
+    others: list[Community]
+
+
+def posting_choices(user: User) -> PostingChoices:
+    """The communities for the "New post" chooser (two statements, whatever the size)."""
+    joined = list(
+        db.session.scalars(
+            select(Community)
+            .join(Membership, Membership.community_id == Community.id)
+            .where(Membership.user_id == user.id)
+            .order_by(Community.title, Community.id)
+        )
+    )
+    joined_ids = {community.id for community in joined}
+    biggest = db.session.scalars(
+        select(Community)
+        .order_by(Community.member_count.desc(), Community.id.desc())
+        .limit(CHOOSER_OTHERS + len(joined_ids))
+    )
+    others = [community for community in biggest if community.id not in joined_ids]
+    return PostingChoices(joined=joined, others=others[:CHOOSER_OTHERS])

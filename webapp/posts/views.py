@@ -10,6 +10,8 @@ from webapp import idempotency
 from webapp.comments import queries as comment_queries
 from webapp.comments.forms import CommentForm
 from webapp.communities import queries as community_queries
+from webapp.communities.permissions import require_moderator
+from webapp.confirmation import confirmation
 from webapp.moderation.forms import RemovalForm
 from webapp.posts import permissions, queries, services
 from webapp.posts.forms import PostForm
@@ -38,6 +40,17 @@ def _canonical_url(post) -> str:
 
 def _back_to_post(post_id: int) -> str:
     return url_for("posts.short_link", post_id=post_id)
+
+
+@bp.route("/submit")
+@signed_in()
+def choose_community():
+    """ "New post" from anywhere: choose the community (yours first), then write."""
+    chosen = community_queries.community_by_name(request.args.get("community") or "")
+    if chosen is not None:
+        return redirect(url_for("posts.submit", name=chosen.name))
+    choices = community_queries.posting_choices(current_user)
+    return render_template("posts/choose_community.html", choices=choices)
 
 
 @bp.route("/c/<name>/submit", methods=["GET", "POST"])
@@ -126,25 +139,58 @@ def edit(post_id: int):
     return page()
 
 
-@bp.route("/p/<id:post_id>/delete", methods=["POST"])
+def _preview(post) -> dict:
+    return {"title": post.title, "html": post.body_html}
+
+
+@bp.route("/p/<id:post_id>/delete", methods=["GET", "POST"])
 @signed_in(_back_to_post)
 @writes
 def delete(post_id: int):
-    """Delete your post; the discussion under it stays."""
+    """Delete your post (after a confirmation); the discussion under it stays."""
     post = _acted_on_post(post_id)
+    if request.method == "GET":
+        if not permissions.can_delete(current_user, post):
+            abort(403)
+        return confirmation(
+            title=_("Delete post"),
+            question=_("Delete this post? Its comments stay, under “[deleted]”."),
+            action=url_for("posts.delete", post_id=post.id),
+            button=_("Delete"),
+            cancel_url=_canonical_url(post),
+            preview=_preview(post),
+        )
     services.delete_post(current_user, post)
     flash(_("Your post has been deleted."), "info")
     return redirect(_canonical_url(post), code=303)
 
 
-@bp.route("/p/<id:post_id>/remove", methods=["POST"])
+@bp.route("/p/<id:post_id>/remove", methods=["GET", "POST"])
 @signed_in(_back_to_post)
 @writes
 def remove(post_id: int):
-    """A moderator removes a post, giving a reason."""
+    """A moderator removes a post, giving a reason (on a confirmation form)."""
     post = _acted_on_post(post_id)
+    form = RemovalForm()
+
+    def page(status: int = 200):
+        return confirmation(
+            title=_("Remove post"),
+            question=_("Remove this post from the community? The reason goes into the log."),
+            action=url_for("posts.remove", post_id=post.id),
+            button=_("Remove post"),
+            cancel_url=_canonical_url(post),
+            preview=_preview(post),
+            reason_form=form,
+            status=status,
+        )
+
+    if request.method == "GET":
+        require_moderator(current_user, post.community_id)
+        return page()
+    errors_show_in(form, lambda: page(422), "reason")
     # The service checks who may remove and that a reason was given.
-    services.remove_post(current_user, post, RemovalForm().reason.data)
+    services.remove_post(current_user, post, form.reason.data)
     flash(_("The post has been removed."), "info")
     return redirect(_canonical_url(post), code=303)
 
