@@ -115,10 +115,11 @@ def test_undo_expires_after_ten_minutes_and_is_the_authors_alone(
     assert content.reload(Comment, thread["comment"]).deleted_at is not None
     auth.logout()
     with app.app_context():
+        deleted_at = db.session.get(Comment, thread["comment"]).deleted_at
         db.session.execute(
             update(Comment)
             .where(Comment.id == thread["comment"])
-            .values(deleted_at=Comment.deleted_at - timedelta(minutes=11))
+            .values(deleted_at=deleted_at - timedelta(minutes=11))
         )
         db.session.commit()
     auth.login("bob")

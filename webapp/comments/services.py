@@ -81,8 +81,13 @@ def add_comment(author: User, post: Post, parent_id: int | None, body: RichText 
 def edit_comment(editor: User, comment: Comment, body: RichText | str) -> None:
     """The author changes their comment's text (cleaned here)."""
     ensure_loaded(comment, "post")
-    if not permissions.can_edit(editor, comment):
+    if not permissions.is_author(editor, comment):
         raise CommentError(_l("Only the author can edit this comment."), status=403)
+    if not permissions.can_edit(editor, comment):
+        # Deleted or removed, or its post was locked, removed or deleted.
+        raise CommentError(
+            _l("This discussion is closed: its comments stay as they are."), status=409
+        )
     body_html = RichText.of(body).to_html(previous_html=comment.body_html)
     comment.body_text = _body_text(body_html)
     comment.body_html = body_html
@@ -97,6 +102,18 @@ def delete_comment(actor: User, comment: Comment) -> None:
         raise CommentError(_l("Only the author can delete this comment."), status=403)
     comment.deleted_at = utc_now()
     _change_comment_count(comment.post_id, -1)
+
+
+def undelete_comment(actor: User, comment: Comment) -> None:
+    """Bring back a comment its author deleted a few minutes ago (the "Undo")."""
+    lock_for_update(comment)  # a double click must not count it back twice
+    ensure_loaded(comment, "post")
+    if comment.deleted_at is None:
+        return
+    if not permissions.can_undelete(actor, comment):
+        raise CommentError(_l("This comment can no longer be brought back."), status=409)
+    comment.deleted_at = None
+    _change_comment_count(comment.post_id, +1)
 
 
 def remove_comment(actor: User, comment: Comment, reason: str | None) -> None:

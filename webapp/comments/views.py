@@ -130,7 +130,12 @@ def edit(comment_id: int):
 
 
 def _preview(comment) -> dict:
-    return {"title": comment.post.title, "html": comment.body_html}
+    post = comment.post
+    if post.is_visible:
+        title = post.title
+    else:  # a taken-down post's title is not shown to the commenter
+        title = _("[deleted]") if post.deleted_at else _("[removed]")
+    return {"title": title, "html": comment.body_html}
 
 
 @bp.route("/comments/<id:comment_id>/delete", methods=["GET", "POST"])
