@@ -9,7 +9,7 @@ from wtforms import BooleanField, StringField
 from wtforms.validators import Length, Optional
 
 from webapp.forms import RichTextField
-from webapp.profiles.services import checked_website
+from webapp.profiles.services import checked_name, checked_website
 from webapp.validation import Rule
 
 
@@ -19,15 +19,27 @@ class ProfileForm(FlaskForm):
     display_name = StringField(
         _l("Display name"),
         description=_l("Shown instead of your username. Optional."),
-        validators=[Optional(), Length(max=50, message=_l("At most 50 characters."))],
+        validators=[
+            Optional(),
+            Length(max=50, message=_l("At most 50 characters.")),
+            Rule(checked_name),
+        ],
     )
     first_name = StringField(
         _l("First name"),
-        validators=[Optional(), Length(max=50, message=_l("At most 50 characters."))],
+        validators=[
+            Optional(),
+            Length(max=50, message=_l("At most 50 characters.")),
+            Rule(checked_name),
+        ],
     )
     last_name = StringField(
         _l("Last name"),
-        validators=[Optional(), Length(max=50, message=_l("At most 50 characters."))],
+        validators=[
+            Optional(),
+            Length(max=50, message=_l("At most 50 characters.")),
+            Rule(checked_name),
+        ],
     )
     bio = RichTextField(
         _l("About you"),

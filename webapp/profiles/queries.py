@@ -8,8 +8,9 @@ from sqlalchemy import ScalarSelect, Select, func, select
 from sqlalchemy.orm import joinedload
 
 from webapp.extensions import db
-from webapp.models import Comment, Follow, Post, Profile, User
+from webapp.models import Comment, Follow, Membership, Post, Profile, User
 from webapp.pagination import Page, SortKey, keyset_page
+from webapp.profiles import permissions
 
 
 @dataclass
@@ -30,7 +31,10 @@ def user_by_username(username: str) -> User | None:
 
 
 def profile_numbers(user_id: int) -> ProfileNumbers:
-    """Counts and karma (the score of everything they wrote that is still up)."""
+    """Counts and karma: the score of everything they wrote that is still up, where a
+    comment under a removed or deleted post is not (it stays listed and counted as a
+    comment, but its points leave the karma while the post is down; karma is summed on
+    read, so a restored post brings them back exactly)."""
 
     def scalar(statement: Select[int]) -> ScalarSelect[int]:
         return statement.scalar_subquery()
@@ -45,12 +49,17 @@ def profile_numbers(user_id: int) -> ProfileNumbers:
         Comment.removed_at.is_(None),
         Comment.deleted_at.is_(None),
     )
+    comment_karma_of_visible_posts = (
+        select(func.coalesce(func.sum(Comment.score), 0))
+        .join(Post, Post.id == Comment.post_id)
+        .where(*visible_comments, Post.removed_at.is_(None), Post.deleted_at.is_(None))
+    )
     row = db.session.execute(
         select(
             scalar(select(func.count()).select_from(Post).where(*visible_posts)),
             scalar(select(func.count()).select_from(Comment).where(*visible_comments)),
             scalar(select(func.coalesce(func.sum(Post.score), 0)).where(*visible_posts)),
-            scalar(select(func.coalesce(func.sum(Comment.score), 0)).where(*visible_comments)),
+            scalar(comment_karma_of_visible_posts),
             scalar(select(func.count()).select_from(Follow).where(Follow.followed_id == user_id)),
             scalar(select(func.count()).select_from(Follow).where(Follow.follower_id == user_id)),
         )
@@ -65,8 +74,21 @@ def is_following(viewer, user_id: int) -> bool:
     return db.session.get(Follow, (viewer.id, user_id)) is not None
 
 
-def comments_page(user_id: int, cursor: str | None, page_size: int) -> Page[Comment]:
-    """Their visible comments, newest first, each with its post."""
+@dataclass
+class ProfileComment:
+    """A comment on its author's profile, and whether the viewer may see its post's
+    title and link (not when the post was deleted, or removed and the viewer does not
+    moderate its community)."""
+
+    comment: Comment
+    shows_post: bool
+
+
+def comments_page(
+    user_id: int, cursor: str | None, page_size: int, viewer=None
+) -> Page[ProfileComment]:
+    """Their visible comments, newest first, each with its post and what `viewer` (a
+    guest when None) may see of it."""
     statement = (
         select(Comment)
         .where(
@@ -77,7 +99,33 @@ def comments_page(user_id: int, cursor: str | None, page_size: int) -> Page[Comm
         .options(joinedload(Comment.post))
     )
     keys = (SortKey(Comment.created_at), SortKey(Comment.id))
-    return keyset_page(statement, keys, cursor, page_size, lambda c: (c.created_at, c.id))
+    page = keyset_page(statement, keys, cursor, page_size, lambda c: (c.created_at, c.id))
+    memberships = _memberships(
+        viewer, {c.post.community_id for c in page.items if c.post.removed_at is not None}
+    )
+    items = [
+        ProfileComment(
+            comment,
+            permissions.shows_post_of_comment(
+                viewer, comment.post, memberships.get(comment.post.community_id)
+            ),
+        )
+        for comment in page.items
+    ]
+    return Page(items, page.next_cursor)
+
+
+def _memberships(viewer, community_ids: set[int]) -> dict[int, Membership]:
+    """The viewer's memberships of these communities, by community id (one query, and
+    none for guests or when there is nothing to ask)."""
+    if not community_ids or viewer is None or not viewer.is_authenticated:
+        return {}
+    rows = db.session.scalars(
+        select(Membership).where(
+            Membership.user_id == viewer.id, Membership.community_id.in_(community_ids)
+        )
+    )
+    return {membership.community_id: membership for membership in rows}
 
 
 def people_page(user_id: int, direction: str, cursor: str | None, page_size: int) -> Page:

@@ -15,7 +15,7 @@ from webapp.media import services as media
 from webapp.models import Follow, User
 from webapp.profiles import permissions
 from webapp.sanitize import RichText, html_to_text
-from webapp.validation import bounded_text, web_address
+from webapp.validation import clean_name, web_address
 
 NAME_MAX = 50
 WEBSITE_MAX = 300
@@ -68,8 +68,10 @@ def checked_bio(bio: RichText | str | None, previous_html: str = "") -> str:
     return bio_html
 
 
-def _checked_name(value: str, field: str) -> str:
-    return bounded_text(value, field, NAME_MAX, _l("At most 50 characters."))
+def checked_name(value: str | None, field: str = "display_name") -> str:
+    """A display, first or last name as people will see it: bidi controls, zero-width
+    and other invisible characters stripped (see `validation.clean_name`)."""
+    return clean_name(value, field, NAME_MAX, _l("At most 50 characters."))
 
 
 def update_profile(
@@ -87,9 +89,9 @@ def update_profile(
     pipeline (square crops in several sizes). Everything is checked and cleaned here."""
     profile = user.profile
     names = {
-        "display_name": _checked_name(display_name, "display_name"),
-        "first_name": _checked_name(first_name, "first_name"),
-        "last_name": _checked_name(last_name, "last_name"),
+        "display_name": checked_name(display_name, "display_name"),
+        "first_name": checked_name(first_name, "first_name"),
+        "last_name": checked_name(last_name, "last_name"),
     }
     bio_html = checked_bio(bio, previous_html=profile.bio_html or "")
     website = checked_website(website)

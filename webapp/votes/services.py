@@ -2,8 +2,8 @@
 hot rank) change in one transaction, with the item's row locked first, so that
 `score == sum(votes)` holds however many votes arrive at once.
 
-Rules: a vote is +1, -1 or 0 (clear). Nobody votes on their own posts or comments,
-and removed or deleted items take no votes.
+Rules: a vote is +1, -1 or 0 (clear). Nobody votes on their own posts or comments;
+removed or deleted items take no votes, nor do the comments of a removed or deleted post.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from webapp.domain import DomainError
 from webapp.extensions import db
 from webapp.locking import lock_for_update
 from webapp.models import Comment, CommentVote, Post, PostVote, User
+from webapp.models.base import ensure_loaded
 from webapp.ranking import hot_score
 from webapp.votes import permissions
 
@@ -49,6 +50,8 @@ def _cast(user: User, item, item_model, vote_model, item_key: str, value: int) -
     # Lock the item's row before reading the vote: concurrent votes on the same item
     # queue here (a row lock on PostgreSQL, the write lock on SQLite).
     lock_for_update(item)
+    if isinstance(item, Comment):
+        ensure_loaded(item, "post")  # the rule reads it; the lock's reload dropped it
     if not permissions.can_vote(user, item):
         raise VoteError(_l("This can no longer be voted on."), status=409)
     key_column = getattr(vote_model, item_key)
@@ -86,4 +89,5 @@ def vote_on_post(user: User, post: Post, value: int) -> VoteResult:
 
 
 def vote_on_comment(user: User, comment: Comment, value: int) -> VoteResult:
+    """Set the user's vote on a comment (while the comment and its post are up)."""
     return _cast(user, comment, Comment, CommentVote, "comment_id", value)
