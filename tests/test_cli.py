@@ -2,8 +2,15 @@
 
 from __future__ import annotations
 
+import shutil
+from pathlib import Path
+
+import pytest
+from babel.messages.pofile import read_po, write_po
 from sqlalchemy import func, select
 
+from webapp import create_app
+from webapp.config import PROJECT_ROOT
 from webapp.extensions import db
 from webapp.models import Comment, Community, Post, PostVote, User
 
@@ -93,3 +100,66 @@ def test_create_admin_rejects_a_weak_password(runner):
     )
     assert result.exit_code != 0 and "at least 10 characters" in result.output
     assert count(User) == 0
+
+
+@pytest.fixture
+def translate(app, tmp_path):
+    """Run `flask translate …` on a copy of the catalogs (the real ones stay untouched)."""
+    from tests.conftest import suite_settings
+
+    copy = tmp_path / "translations"
+    shutil.copytree(
+        PROJECT_ROOT / "translations", copy, ignore=shutil.ignore_patterns("*.mo", "*.pot")
+    )
+    settings = suite_settings(app.config["SQLALCHEMY_DATABASE_URI"], tmp_path / "instance")
+    settings["BABEL_TRANSLATION_DIRECTORIES"] = str(copy)
+    runner = create_app(settings).test_cli_runner()
+
+    def run(*args: str):
+        result = runner.invoke(args=["translate", *args])
+        assert result.exit_code == 0, result.output
+        return result.output
+
+    run.directory = copy  # type: ignore[attr-defined]
+    return run
+
+
+def catalog_files(directory: Path) -> dict[str, tuple[bytes, int]]:
+    return {
+        path.parents[1].name: (path.read_bytes(), path.stat().st_mtime_ns)
+        for path in sorted(directory.glob("*/LC_MESSAGES/messages.po"))
+    }
+
+
+def test_translate_update_rewrites_only_catalogs_whose_messages_changed(translate):
+    """No re-wrapping, no new POT-Creation-Date: an update with nothing new writes
+    nothing, and a change to one catalog rewrites that one alone."""
+    translate("update")  # brings the copy up to date with today's sources
+    before = catalog_files(translate.directory)
+    output = translate("update")
+    assert catalog_files(translate.directory) == before
+    assert sorted(before) == ["de", "es", "fa"]
+    assert all(f"{code}: unchanged" in output for code in before)
+
+    es = translate.directory / "es" / "LC_MESSAGES" / "messages.po"
+    with es.open("rb") as handle:
+        catalog = read_po(handle, locale="es")
+    del catalog["Sign in"]  # a string the Spanish catalog lacks
+    with es.open("wb") as handle:
+        write_po(handle, catalog, width=0)
+    before = catalog_files(translate.directory)
+    output = translate("update")
+    after = catalog_files(translate.directory)
+    assert "es: updated" in output
+    assert after["de"] == before["de"] and after["fa"] == before["fa"]
+    assert 'msgid "Sign in"\nmsgstr ""\n' in es.read_text("utf-8")
+
+
+def test_translate_extract_writes_contexts_comments_and_project_headers(translate):
+    translate("extract")
+    pot = (translate.directory / "messages.pot").read_text("utf-8")
+    assert '"Project-Id-Version: Quorum ' in pot and "Quorum contributors" in pot
+    assert "PROJECT" not in pot and "ORGANIZATION" not in pot
+    assert "#. Translators: a language menu entry" in pot
+    assert 'msgctxt "follow button"\nmsgid "Following · Unfollow"' in pot
+    assert pot.count('msgid ""\n') == 1  # one line per message: nothing to re-wrap

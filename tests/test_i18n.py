@@ -147,3 +147,70 @@ def test_preferences_page_saves_language_and_zone(app, client, auth, make_user):
     submit(client, "/settings/preferences", {"language": "", "timezone": ""})
     user = db.session.get(User, user_id)
     assert (user.locale, user.timezone) == (None, None)
+
+
+def test_follow_button_is_one_message_not_the_list_name(app, client, auth, make_user):
+    """Persian showed the list name in the button ("Followees · Unfollow")."""
+    make_user("alice")
+    make_user("bob")
+    auth.login("bob")
+    submit(client, "/u/alice", {}, post_url="/u/alice/follow")
+    client.set_cookie("lang", "fa")
+    html = client.get("/u/alice").get_data(as_text=True)
+    assert ">دنبال می‌کنید · لغو دنبال کردن</button>" in html
+    assert "دنبال‌شونده‌ها · " not in html
+    client.set_cookie("lang", "en")
+    assert ">Following · Unfollow</button>" in client.get("/u/alice").get_data(as_text=True)
+
+
+def test_templates_and_code_translate_with_a_context(app):
+    from flask_babel import npgettext, pgettext
+
+    template = app.jinja_env.from_string(
+        "{{ pgettext('people this person follows', 'Following') }}|"
+        "{{ pgettext('follow button', 'Following · Unfollow') }}|"
+        "{{ npgettext('no such context', '%(num)s apple', '%(num)s apples', 2) }}"
+    )
+    with app.test_request_context(), force_locale("fa"):
+        assert template.render() == "دنبال‌شونده‌ها|دنبال می‌کنید · لغو دنبال کردن|2 apples"
+        assert pgettext("people this person follows", "Following") == "دنبال‌شونده‌ها"
+        assert npgettext("no such context", "%(num)s pear", "%(num)s pears", 1) == "1 pear"
+    with app.test_request_context(), force_locale("es"):
+        assert template.render() == "Siguiendo|Siguiendo · Dejar de seguir|2 apples"
+
+
+def test_time_zones_are_named_in_the_readers_language(app, client, auth, make_user):
+    """The picker shows each zone's name in the page's language; the value sent is the
+    IANA id, and the zone in use is named with its id beside it."""
+    user_id = make_user("dora")
+    auth.login("dora")
+    client.set_cookie("lang", "es")
+    page = client.get("/settings/preferences").get_data(as_text=True)
+    assert '<option value="Europe/Madrid">hora de España (Madrid)</option>' in page
+    assert '<option value="Etc/GMT+5">GMT-05:00</option>' in page  # no place: its offset
+    assert '<option value="UTC">tiempo universal coordinado</option>' in page
+    assert 'value="Factory"' not in page and 'value="localtime"' not in page
+    assert (
+        'se muestran en <bdi>tiempo universal coordinado</bdi> (<bdi dir="ltr">UTC</bdi>)' in page
+    )
+    client.set_cookie("lang", "fa")
+    page = client.get("/settings/preferences").get_data(as_text=True)
+    assert '<option value="Asia/Tehran">وقت ایران</option>' in page
+    assert '<option value="Etc/GMT+5">-۰۵:۰۰ گرینویچ</option>' in page
+    good = submit(client, "/settings/preferences", {"language": "", "timezone": "Asia/Tehran"})
+    assert good.status_code == 303 and db.session.get(User, user_id).timezone == "Asia/Tehran"
+    page = client.get("/settings/preferences").get_data(as_text=True)
+    assert '<bdi>وقت ایران</bdi> (<bdi dir="ltr">Asia/Tehran</bdi>)' in page
+    refused = submit(client, "/settings/preferences", {"language": "", "timezone": "Factory"})
+    assert refused.status_code == 422
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_zone_has_a_name_in_every_language(app, language):
+    from webapp.i18n import known_timezones, timezone_names
+
+    with app.test_request_context(), force_locale(language):
+        names = dict(timezone_names(sorted(known_timezones())))
+    assert len(names) > 400
+    nameless = [zone for zone, name in names.items() if not name or name == zone]
+    assert nameless == []

@@ -1,10 +1,13 @@
 """URL converters: `<id:post_id>` matches only ids the database can hold, so a huge or
-odd number in a URL is a 404 rather than an integer-overflow error."""
+odd number in a URL is a 404 rather than an integer-overflow error; `<tag:name>` takes a
+tag name in any script (percent-encoded in the URL) and hands the view its normalized
+form, so `/t/B%C3%BCcher` and `/t/bücher` are the same tag."""
 
 from __future__ import annotations
 
 from werkzeug.routing import BaseConverter, ValidationError
 
+from webapp.tags.names import normalize_tag, tag_name_in_url
 from webapp.urls import parse_id
 
 
@@ -19,3 +22,17 @@ class IdConverter(BaseConverter):
 
     def to_url(self, value) -> str:
         return str(int(value))
+
+
+class TagConverter(BaseConverter):
+    """A tag name: letters and digits of any script and hyphens (webapp.tags.names);
+    a segment no tag could have does not match (a 404)."""
+
+    def to_python(self, value: str) -> str:
+        name = tag_name_in_url(value)
+        if name is None:
+            raise ValidationError()
+        return name
+
+    def to_url(self, value) -> str:
+        return super().to_url(normalize_tag(str(value)))

@@ -1,5 +1,9 @@
 """Locale and time-zone selection, and the format helpers templates use.
 
+Languages: the default (English, the source language) and every catalog found in
+`translations/` (`<code>/LC_MESSAGES/messages.po`); a configured `LANGUAGES` list only
+restricts that set. Languages not listed in `translations/complete.txt` are shown as
+partly translated, with the share of their catalog that is translated.
 Locale: the signed-in user's setting, else the guest's cookie, else the best
 Accept-Language match among the shipped catalogs, else the default (English).
 Time zone: the user's setting, else the browser's (a cookie), else UTC.
@@ -7,14 +11,23 @@ Time zone: the user's setting, else the browser's (a cookie), else UTC.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-from zoneinfo import available_timezones
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time
+from functools import lru_cache
+from pathlib import Path
+from zoneinfo import ZoneInfo, available_timezones
 
-from babel import Locale
+from babel import Locale, UnknownLocaleError
+from babel.core import get_global
+from babel.dates import get_timezone_gmt, get_timezone_location
+from babel.messages.pofile import read_po
 from babel.numbers import format_compact_decimal, format_decimal, format_percent
 from flask import Flask, current_app, has_request_context, request
 from flask_babel import format_date, format_datetime, format_timedelta, get_timezone
 from flask_babel import get_locale as babel_get_locale
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from webapp.extensions import babel
@@ -24,8 +37,99 @@ TIMEZONE_COOKIE = "tz"
 COOKIE_MAX_AGE = 365 * 24 * 3600
 
 
+COMPLETE_LIST = "complete.txt"  # in a translations directory: the languages declared complete
+CATALOG = Path("LC_MESSAGES") / "messages.po"
+
+
+@dataclass(frozen=True)
+class Language:
+    """A language the site speaks: its code, its own name and direction, how complete."""
+
+    code: str  # the catalog's folder name, e.g. "pt_BR"
+    name: str  # in the language itself, e.g. "Português (Brasil)"
+    direction: str  # "ltr" or "rtl"
+    complete: bool  # the source language, or declared complete in complete.txt
+    share: float = 1.0  # share of the catalog's messages that are translated
+
+    @property
+    def tag(self) -> str:
+        """The BCP 47 tag for `lang` attributes ("pt-BR")."""
+        return self.code.replace("_", "-")
+
+
+def declared_complete(directory: Path) -> set[str]:
+    """Language codes listed in `directory/complete.txt` (one a line, # comments)."""
+    listing = directory / COMPLETE_LIST
+    if not listing.is_file():
+        return set()
+    lines = (line.split("#", 1)[0].strip() for line in listing.read_text("utf-8").splitlines())
+    return {line for line in lines if line}
+
+
+def translated_share(catalog_path: Path) -> float:
+    """The share of a catalog's messages that have a (non-fuzzy) translation, rounded down
+    to whole percents so that a nearly done catalog never shows as 100%."""
+    with catalog_path.open("rb") as handle:
+        catalog = read_po(handle)
+    messages = [message for message in catalog if message.id]
+    if not messages:
+        return 0.0
+    done = sum(
+        1
+        for message in messages
+        if not message.fuzzy
+        and (all(message.string) if isinstance(message.string, tuple) else message.string)
+    )
+    return math.floor(100 * done / len(messages)) / 100
+
+
+def _language(code: str, complete: bool, share: float = 1.0) -> Language:
+    locale = Locale.parse(code)
+    name = locale.get_display_name(locale) or code
+    return Language(code, name[:1].upper() + name[1:], locale.text_direction, complete, share)
+
+
+def discover_languages(
+    directories: Iterable[str | Path], default: str = "en", only: Iterable[str] | None = None
+) -> list[Language]:
+    """The default language, then every catalog in `directories`, ordered by code;
+    `only` (a configured LANGUAGES) keeps just the codes it names."""
+    wanted = {code.lower() for code in only} if only else None
+    found: dict[str, Language] = {default: _language(default, complete=True)}
+    for directory in map(Path, directories):
+        if not directory.is_dir():
+            continue
+        complete = declared_complete(directory)
+        for catalog in sorted(directory.glob(f"*/{CATALOG}")):
+            code = catalog.parents[1].name
+            if code in found or (wanted is not None and code.lower() not in wanted):
+                continue
+            try:
+                is_complete = code in complete
+                share = 1.0 if is_complete else translated_share(catalog)
+                found[code] = _language(code, is_complete, share)
+            except (ValueError, UnknownLocaleError):  # a folder that names no locale
+                continue
+    rest = sorted(code for code in found if code != default)
+    return [found[default], *(found[code] for code in rest)]
+
+
+def available_languages() -> list[Language]:
+    """The app's languages, found once per app (adding one means a restart anyway)."""
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    languages = app.extensions.get("quorum.languages")
+    if languages is None:
+        languages = discover_languages(
+            app.extensions["babel"].translation_directories,
+            app.config["BABEL_DEFAULT_LOCALE"],
+            app.config.get("LANGUAGES") or None,
+        )
+        app.extensions["quorum.languages"] = languages
+    return languages
+
+
 def supported_locales() -> list[str]:
-    return list(current_app.config["LANGUAGES"])
+    return [language.code for language in available_languages()]
 
 
 def normalize_locale(value: str | None) -> str | None:
@@ -54,12 +158,14 @@ def select_locale() -> str:
 
 
 _ZONES: frozenset[str] | None = None
+# Names in the tz database that are not places (and that Babel cannot name).
+_NOT_ZONES = {"Factory", "localtime", "posixrules"}
 
 
 def known_timezones() -> frozenset[str]:
     global _ZONES
     if _ZONES is None:
-        _ZONES = frozenset(available_timezones())
+        _ZONES = frozenset(available_timezones() - _NOT_ZONES)
     return _ZONES
 
 
@@ -77,12 +183,23 @@ def select_timezone() -> str:
     return normalize_timezone(request.cookies.get(TIMEZONE_COOKIE)) or "UTC"
 
 
+def language_label(language: Language) -> str:
+    """A language's own name; a partly translated one says how much is translated."""
+    if language.complete:
+        return language.name
+    # Translators: a language menu entry for a language whose translation
+    # is not done, e.g. "Italiano (40% translated)". The name stays in its
+    # own language.
+    return _(
+        "%(language)s (%(percent)s translated)",
+        language=language.name,
+        percent=percent(language.share),
+    )
+
+
 def language_choices() -> list[tuple[str, str]]:
-    """(code, name in its own language) for the language menu."""
-    return [
-        (code, (Locale.parse(code).get_display_name(code) or code).capitalize())
-        for code in supported_locales()
-    ]
+    """(code, label) for the language menus: each name in its own language."""
+    return [(language.code, language_label(language)) for language in available_languages()]
 
 
 def text_direction() -> str:
@@ -96,11 +213,57 @@ _NATIVE_DIGITS = {
 }
 
 
-def localize_digits(text: str) -> str:
+def localize_digits(text: str, locale: Locale | str | None = None) -> str:
     """`text` with the viewer's locale's own digits (Persian shows ۱۲۳)."""
-    locale = Locale.parse(str(babel_get_locale()))
+    locale = Locale.parse(str(locale or babel_get_locale()))
     table = _NATIVE_DIGITS.get(getattr(locale, "default_numbering_system", "latn"))
     return text.translate(table) if table else text
+
+
+# Zones that belong to no country ("Etc/GMT+5", "UTC", "EST5EDT") are named by their offset.
+_PLACELESS_TERRITORIES = {None, "ZZ", "001"}
+
+
+@lru_cache(maxsize=32)
+def _place_names(locale: str) -> dict[str, str]:
+    """Every zone with a place, named in `locale` ("hora de España (Madrid)"): ~0.2 s
+    per locale, so kept for the life of the process."""
+    territories, aliases = get_global("zone_territories"), get_global("zone_aliases")
+    return {
+        zone: localize_digits(get_timezone_location(zone, locale=locale), locale)
+        for zone in known_timezones()
+        if territories.get(aliases.get(zone, zone)) not in _PLACELESS_TERRITORIES
+    }
+
+
+@lru_cache(maxsize=32)
+def _placeless_names(locale: str, day: date) -> dict[str, str]:
+    """The other zones, by their own name ("Coordinated Universal Time") or by their
+    offset on `day` ("GMT-05:00" for Etc/GMT+5 and, in winter, EST5EDT)."""
+    places, aliases = _place_names(locale), get_global("zone_aliases")
+    own_names = Locale.parse(locale).time_zones
+    names = {}
+    for zone in known_timezones() - places.keys():
+        name = own_names.get(aliases.get(zone, zone), {}).get("long", {}).get("standard")
+        if not name:
+            moment = datetime.combine(day, time(12), UTC).astimezone(ZoneInfo(zone))
+            name = localize_digits(get_timezone_gmt(moment, width="long", locale=locale), locale)
+        names[zone] = name
+    return names
+
+
+def timezone_names(zones: Iterable[str]) -> list[tuple[str, str]]:
+    """(IANA id, name in the viewer's language) for the preferences' zone picker: a place
+    ("hora de España (Madrid)"), a zone's own name ("Coordinated Universal Time") or an
+    offset ("GMT-05:00")."""
+    locale = str(babel_get_locale())
+    places, others = _place_names(locale), _placeless_names(locale, datetime.now(UTC).date())
+    return [(zone, places.get(zone) or others.get(zone) or zone) for zone in zones]
+
+
+def timezone_name(zone: str) -> str:
+    """One zone's name in the viewer's language."""
+    return timezone_names([zone])[0][1]
 
 
 def number(value: int | float) -> str:
@@ -161,4 +324,8 @@ def init_app(app: Flask) -> None:
         text_direction=text_direction,
         current_locale=lambda: str(babel_get_locale()),
         current_timezone=lambda: str(get_timezone()),
+        languages=available_languages,
+        language_label=language_label,
+        timezone_name=timezone_name,
+        timezone_names=timezone_names,
     )

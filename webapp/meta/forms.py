@@ -27,6 +27,7 @@ class PreferencesForm(FlaskForm):
     )
     timezone = StringField(
         _l("Time zone"),
+        # Translators: "Europe/Madrid" is a time zone's IANA id, the same in every language.
         description=_l("Type to search, e.g. Europe/Madrid. Empty uses your browser's zone."),
         validators=[Optional(), Length(max=64, message=_l("That is not a time zone."))],
     )
@@ -38,5 +39,6 @@ class PreferencesForm(FlaskForm):
     def validate_timezone(self, field) -> None:
         if field.data and normalize_timezone(field.data.strip()) is None:
             raise ValidationError(
+                # Translators: "America/Bogota" is a time zone's IANA id: keep it as it is.
                 _l("Unknown time zone. Choose one from the list, e.g. America/Bogota.")
             )

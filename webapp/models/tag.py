@@ -10,7 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from webapp.models.base import Base, UTCDateTime, utc_now
 from webapp.models.formats import name_format_checks
 
-TAG_CHARS = "a-z0-9-"
+TAG_CHARS = "a-z0-9\u00a0-\U0010ffff-"  # any script from U+00A0; exact rule: tags/names.py
 TAG_MAX = 30
 MAX_TAGS_PER_POST = 5
 

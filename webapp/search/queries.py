@@ -23,6 +23,7 @@ from webapp.search.engines import (
     Scope,
     engine_for_session,
 )
+from webapp.tags.names import normalize_tag
 
 KINDS = ("posts", "comments", "communities", "people", "tags")
 SORTS = ("relevance", "new", "top")
@@ -99,7 +100,9 @@ def _scope(request: SearchRequest) -> Scope | None:
         if scope.community_id is None:
             return None
     if request.tag:
-        scope.tag_id = db.session.scalar(select(Tag.id).where(Tag.name == request.tag.lower()))
+        scope.tag_id = db.session.scalar(
+            select(Tag.id).where(Tag.name == normalize_tag(request.tag))
+        )
         if scope.tag_id is None:
             return None
     if request.author:

@@ -6,13 +6,17 @@ from sqlalchemy import select
 
 from webapp.extensions import db
 from webapp.models import Tag
+from webapp.models.tag import TAG_MAX
 from webapp.pagination import Page, SortKey, keyset_page
+from webapp.tags.names import normalize_tag
 
 
 def tag_by_name(name: str) -> Tag | None:
-    if len(name) > 30:
+    """The tag `name` stands for (as typed or normalized), or None."""
+    name = normalize_tag(name)
+    if not name or len(name) > TAG_MAX:
         return None
-    return db.session.scalar(select(Tag).where(Tag.name == name.lower()))
+    return db.session.scalar(select(Tag).where(Tag.name == name))
 
 
 def tags_by_use(cursor: str | None, page_size: int) -> Page[Tag]:

@@ -4,15 +4,24 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, render_template, request
 
+from webapp.converters import TagConverter
 from webapp.feeds.rendering import render_feed, requested_order
 from webapp.htmx import render_page_or_partial
 from webapp.tags import queries
-from webapp.tags.services import normalize_tag
+from webapp.tags.names import normalize_tag, split_tags
 
 bp = Blueprint("tags", __name__)
 
 
-@bp.route("/t/<name>")
+def _register_tag_converter(state) -> None:
+    """`<tag:name>`: a tag name in any script (registered before the routes below)."""
+    state.app.url_map.converters.setdefault("tag", TagConverter)
+
+
+bp.record_once(_register_tag_converter)
+
+
+@bp.route("/t/<tag:name>")
 def tag(name: str):
     """Posts with one tag, newest first."""
     found = queries.tag_by_name(name)
@@ -30,14 +39,12 @@ def index():
 
 @bp.route("/tags/suggest")
 def suggest():
-    """<option>s for the tag field's datalist: what is typed so far plus a known tag."""
+    """<option>s for the tag field's datalist: what is typed so far, with the last tag
+    completed to a known one (in any script: "ش" suggests "شعر")."""
     typed = request.args.get("tags", "")[:200]
-    done, _, last = typed.rpartition(",")
-    prefix = normalize_tag(last)
-    done_tags = [part.strip() for part in done.split(",") if part.strip()]
-    suggestions = [
-        tag.name for tag in queries.tags_starting_with(prefix) if tag.name not in done_tags
-    ]
-    lead = ", ".join(done_tags)
-    values = [f"{lead}, {name}" if lead else name for name in suggestions]
+    *done, last = split_tags(typed)
+    done_names = {normalize_tag(part) for part in done}
+    lead = typed[: len(typed) - len(last.lstrip())]  # kept as typed, commas and all
+    suggestions = queries.tags_starting_with(normalize_tag(last))
+    values = [lead + tag.name for tag in suggestions if tag.name not in done_names]
     return render_template("tags/_suggestions.html", values=values)
