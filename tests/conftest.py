@@ -35,6 +35,7 @@ def suite_settings(database_url: str, instance_path) -> dict:
         "VOTE_RATE_LIMIT": "10000 per minute",
         "UPLOAD_RATE_LIMIT": "10000 per minute",
         "CHANGE_EMAIL_RATE_LIMIT": "10000 per minute",
+        "LOGIN_FAILURE_LIMIT": "10000 per minute",
         "TESTING": True,
     }
     redis_url = os.environ.get("TEST_REDIS_URL")

@@ -8,12 +8,13 @@ import sys
 
 import pytest
 
+from webapp import create_app
 from webapp.config import PROJECT_ROOT, ConfigurationError, build_config, normalize_database_url
 
 
 @pytest.fixture
 def clean_environment(monkeypatch):
-    for name in ("QUORUM_ENV", "SECRET_KEY", "DATABASE_URL", "REDIS_URL"):
+    for name in ("QUORUM_ENV", "SECRET_KEY", "DATABASE_URL", "REDIS_URL", "TRUSTED_HOSTS"):
         monkeypatch.setenv(name, "")
 
 
@@ -58,6 +59,43 @@ def test_unknown_environment_name_is_refused(tmp_path, clean_environment, monkey
     monkeypatch.setenv("QUORUM_ENV", "staging")
     with pytest.raises(ConfigurationError, match="QUORUM_ENV"):
         build_config(tmp_path, None)
+
+
+def test_every_host_is_accepted_until_trusted_hosts_is_set(tmp_path, clean_environment):
+    assert build_config(tmp_path, None)["TRUSTED_HOSTS"] is None
+
+
+@pytest.mark.parametrize(
+    "given", ["quorum.example.org .quorum.example", "quorum.example.org, .quorum.example"]
+)
+def test_trusted_hosts_come_from_the_environment(tmp_path, clean_environment, monkeypatch, given):
+    """Names separated by spaces (as in nginx's server_name) or commas; the loopback
+    names stay trusted so the container's health check reaches the app."""
+    monkeypatch.setenv("TRUSTED_HOSTS", given)
+    assert build_config(tmp_path, None)["TRUSTED_HOSTS"] == [
+        "quorum.example.org",
+        ".quorum.example",
+        "localhost",
+        "127.0.0.1",
+    ]
+
+
+def test_trusted_hosts_refuse_other_hosts_with_a_400(tmp_path, clean_environment, monkeypatch):
+    monkeypatch.setenv("TRUSTED_HOSTS", "quorum.example.org")
+    app = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/x.db",
+            "INSTANCE_PATH": str(tmp_path / "instance"),
+            "SECRET_KEY": "k" * 40,
+        }
+    )
+    client = app.test_client()
+    for host in ("quorum.example.org", "quorum.example.org:8443", "localhost:8000", "127.0.0.1"):
+        assert client.get("/healthz", headers={"Host": host}).status_code == 200, host
+    for host in ("evil.example", "quorum.example.org.evil.example", "a" * 300):
+        response = client.get("/no-such-page", headers={"Host": host})
+        assert response.status_code == 400, host
+        assert "Bad request" in response.get_data(as_text=True)  # the site's own page
 
 
 @pytest.mark.parametrize(

@@ -363,3 +363,19 @@ def test_the_comments_tab_costs_the_same_for_few_or_many_taken_down_posts(
     few = statements_for_page()
     add_removed_posts(10)
     assert statements_for_page() == few == 2  # the page, the memberships
+
+
+def test_community_titles_lose_bidi_controls(client, auth, make_user):
+    from webapp.models import Community
+
+    make_user("founder")
+    auth.login("founder")
+    response = submit(
+        client,
+        "/c/new",
+        {"name": "mirror", "title": "\u202eskoob\u202c Club\u200b", "description": "", "rules": ""},
+    )
+    assert response.status_code in (302, 303)
+    assert db.session.scalar(select(Community.title).where(Community.name == "mirror")) == (
+        "skoob Club"
+    )

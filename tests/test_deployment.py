@@ -1,5 +1,5 @@
-"""The production stack on loopback: gunicorn (gunicorn.conf.py) behind nginx (nginx.conf),
-in production mode, on a fresh database migrated by `flask db upgrade`.
+"""The production stack on loopback: gunicorn (gunicorn.conf.py) behind nginx (nginx.conf)
+with TLS, in production mode, on a fresh database migrated by `flask db upgrade`.
 
 Docker cannot run here, so this checks the parts of the Docker setup that are ours:
 the gunicorn and nginx configs, the app's production settings, the start-up commands.
@@ -14,6 +14,7 @@ import os
 import re
 import runpy
 import secrets
+import ssl
 import subprocess
 import sys
 import time
@@ -31,6 +32,7 @@ pytestmark = pytest.mark.deployment
 
 WAIT = 20  # seconds: the most any start-up or request may take
 EIGHT_MIB = 8 * 1024 * 1024
+HSTS = "max-age=63072000; includeSubDomains"
 
 
 @dataclass
@@ -49,8 +51,14 @@ class Reply:
         return next((line for line in lines if line.startswith(f"{name}=")), None)
 
 
-def fetch(port: int, path: str, method: str = "GET", headers=None, body=None) -> Reply:
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=WAIT)
+def fetch(
+    to: int | http.client.HTTPConnection, path: str, method: str = "GET", headers=None, body=None
+) -> Reply:
+    """One request on a new connection: `to` is a port (plain HTTP to 127.0.0.1) or a
+    connection (HTTPS through nginx: `site(stack)`)."""
+    connection = (
+        http.client.HTTPConnection("127.0.0.1", to, timeout=WAIT) if isinstance(to, int) else to
+    )
     try:
         connection.request(method, path, body=body, headers=headers or {})
         response = connection.getresponse()
@@ -70,9 +78,19 @@ def server_environment(**settings: str) -> dict[str, str]:
 
 @dataclass
 class Stack:
-    nginx_port: int
+    nginx: nginx.RunningNginx
     gunicorn_port: int
     gunicorn_log: Path
+
+
+def site(stack: Stack) -> http.client.HTTPConnection:
+    """A new HTTPS connection to the site through nginx, as a browser opens one."""
+    return stack.nginx.https(WAIT)
+
+
+def origin(stack: Stack) -> str:
+    """The site's origin as a browser names it (in a Referer)."""
+    return f"https://{stack.nginx.host}:{stack.nginx.https_port}"
 
 
 def wait_until_healthy(port: int, process: subprocess.Popen, log: Path) -> None:
@@ -106,6 +124,7 @@ def stack(tmp_path_factory):
             DATABASE_URL=database_url,
             REDIS_URL=os.environ.get("TEST_REDIS_URL", ""),
             PROXY_FIX_HOPS="1",
+            TRUSTED_HOSTS=nginx.SITE_HOST,
             # Several runs an hour share Redis's counters for 127.0.0.1.
             LOGIN_RATE_LIMIT="1000 per minute",
             REGISTER_RATE_LIMIT="1000 per minute",
@@ -136,32 +155,31 @@ def stack(tmp_path_factory):
             wait_until_healthy(gunicorn_port, server, log)
             with nginx.running_nginx(
                 binary, directory / "nginx", f"127.0.0.1:{gunicorn_port}", PROJECT_ROOT, WAIT
-            ) as nginx_port:
-                yield Stack(nginx_port, gunicorn_port, log)
+            ) as running:
+                yield Stack(running, gunicorn_port, log)
         finally:
             nginx.stop_process(server, timeout=WAIT)
 
 
 def login_form(stack: Stack) -> tuple[str, str]:
     """GET the sign-in page through nginx: (session cookie, CSRF token)."""
-    page = fetch(stack.nginx_port, "/auth/login")
+    page = fetch(site(stack), "/auth/login")
     session = page.cookie("session")
     assert page.status == 200 and session
     return session.split(";", 1)[0], csrf_token_from(page.text)
 
 
 def test_health_check_answers_through_nginx(stack):
-    reply = fetch(stack.nginx_port, "/healthz")
+    reply = fetch(site(stack), "/healthz")
     assert reply.status == 200
     assert reply.headers["Content-Type"] == "application/json"
-    assert json.loads(reply.body) == {
-        "status": "ok",
-        "checks": {"database": "ok", "cache": "ok"},
-    }
+    health = json.loads(reply.body)
+    assert health["status"] == "ok"
+    assert health["checks"]["database"] == health["checks"]["cache"] == "ok"
 
 
 def test_pages_keep_the_apps_security_headers(stack):
-    reply = fetch(stack.nginx_port, "/", headers={"Accept-Encoding": "gzip"})
+    reply = fetch(site(stack), "/", headers={"Accept-Encoding": "gzip"})
     assert reply.status == 200
     assert "default-src 'self'" in reply.headers["Content-Security-Policy"]
     assert reply.headers["X-Content-Type-Options"] == "nosniff"
@@ -175,7 +193,7 @@ def test_pages_keep_the_apps_security_headers(stack):
 
 def test_static_files_come_from_nginx_with_cache_headers(stack):
     css = (PROJECT_ROOT / "static/css/quorum.css").read_bytes()
-    reply = fetch(stack.nginx_port, "/static/css/quorum.css")
+    reply = fetch(site(stack), "/static/css/quorum.css")
     assert reply.status == 200 and reply.body == css
     assert reply.headers["Content-Type"].startswith("text/css")
     assert reply.headers["Cache-Control"] == "public, max-age=3600"
@@ -184,19 +202,17 @@ def test_static_files_come_from_nginx_with_cache_headers(stack):
     assert "Content-Security-Policy" not in reply.headers
     assert "/static/css/quorum.css" not in stack.gunicorn_log.read_text()
 
-    versioned = fetch(stack.nginx_port, "/static/css/quorum.css?v=1")
+    versioned = fetch(site(stack), "/static/css/quorum.css?v=1")
     assert versioned.headers["Cache-Control"] == "public, max-age=31536000, immutable"
 
-    compressed = fetch(
-        stack.nginx_port, "/static/css/quorum.css", headers={"Accept-Encoding": "gzip"}
-    )
+    compressed = fetch(site(stack), "/static/css/quorum.css", headers={"Accept-Encoding": "gzip"})
     assert compressed.headers["Content-Encoding"] == "gzip"
     assert gzip.decompress(compressed.body) == css
 
 
 @pytest.mark.parametrize("path", ["/no-such-page", "/static/no-such-file.css"])
 def test_not_found_is_the_apps_own_page(stack, path):
-    reply = fetch(stack.nginx_port, path)
+    reply = fetch(site(stack), path)
     assert reply.status == 404
     assert '<html lang="en"' in reply.text
     assert "Page not found" in reply.text
@@ -205,7 +221,7 @@ def test_not_found_is_the_apps_own_page(stack, path):
 
 def test_post_without_csrf_token_is_refused(stack):
     reply = fetch(
-        stack.nginx_port,
+        site(stack),
         "/auth/login",
         method="POST",
         headers={"Content-Type": "application/x-www-form-urlencoded"},
@@ -216,7 +232,7 @@ def test_post_without_csrf_token_is_refused(stack):
 
 
 def test_production_session_cookie_is_secure(stack):
-    cookie = fetch(stack.nginx_port, "/auth/login").cookie("session")
+    cookie = fetch(site(stack), "/auth/login").cookie("session")
     assert cookie is not None
     attributes = {part.strip().split("=")[0].lower() for part in cookie.split(";")[1:]}
     assert {"secure", "httponly", "samesite"} <= attributes
@@ -225,42 +241,56 @@ def test_production_session_cookie_is_secure(stack):
 
 def test_nginx_overwrites_a_forged_forwarded_proto(stack):
     """The app believes X-Forwarded-Proto (ProxyFix), so nginx must set it from its own
-    scheme. Flask-WTF demands a Referer only on HTTPS: over nginx's plain HTTP a forged
-    `https` must not reach the app, while straight to gunicorn it does (the control)."""
+    scheme. Flask-WTF demands a same-origin Referer on HTTPS only: over nginx's TLS a
+    forged `http` must not spare the check, while straight to gunicorn it does (the
+    control); with the Referer a browser sends, the form runs."""
     session, token = login_form(stack)
     headers = {
         "Content-Type": "application/x-www-form-urlencoded",
         "Cookie": session,
-        "X-Forwarded-Proto": "https",
+        "X-Forwarded-Proto": "http",
     }
     body = f"csrf_token={token}&identifier=nobody&password=wrong-password-1"
-    through_nginx = fetch(stack.nginx_port, "/auth/login", "POST", headers, body)
-    assert through_nginx.status == 422  # the form ran: wrong password, not a CSRF refusal
-    assert "do not match" in through_nginx.text
+    through_nginx = fetch(site(stack), "/auth/login", "POST", headers, body)
+    assert through_nginx.status == 400  # https: no Referer, refused
     direct = fetch(stack.gunicorn_port, "/auth/login", "POST", headers, body)
-    assert direct.status == 400
+    assert direct.status == 422  # the form ran: wrong password, not a CSRF refusal
+    referer = {**headers, "Referer": f"{origin(stack)}/auth/login"}
+    with_referer = fetch(site(stack), "/auth/login", "POST", referer, body)
+    assert with_referer.status == 422 and "do not match" in with_referer.text
 
 
 def test_sign_up_through_nginx_writes_to_the_migrated_database(stack):
-    page = fetch(stack.nginx_port, "/auth/register")
+    page = fetch(site(stack), "/auth/register")
     session = page.cookie("session").split(";", 1)[0]
     username = "deploy_" + secrets.token_hex(4)
+    password = "a-long-deploy-pass"
     body = (
         f"csrf_token={csrf_token_from(page.text)}&email={username}%40example.org"
-        f"&username={username}&password=a-long-deploy-pass&password_confirm=a-long-deploy-pass"
+        f"&username={username}&password={password}&password_confirm={password}"
     )
-    headers = {"Content-Type": "application/x-www-form-urlencoded", "Cookie": session}
-    reply = fetch(stack.nginx_port, "/auth/register", "POST", headers, body)
-    assert reply.status == 302, reply.text
-    assert reply.headers["Location"] == "/"
-    signed_in = reply.cookie("session").split(";", 1)[0]
-    home = fetch(stack.nginx_port, "/", headers={"Cookie": signed_in})
+    headers = {
+        "Content-Type": "application/x-www-form-urlencoded",
+        "Cookie": session,
+        "Referer": f"{origin(stack)}/auth/register",
+    }
+    reply = fetch(site(stack), "/auth/register", "POST", headers, body)
+    assert reply.status in (302, 303), reply.text
+    session = (reply.cookie("session") or session).split(";", 1)[0]
+    login = fetch(site(stack), "/auth/login", headers={"Cookie": session})
+    session = (login.cookie("session") or session).split(";", 1)[0]
+    body = f"csrf_token={csrf_token_from(login.text)}&identifier={username}&password={password}"
+    headers = {**headers, "Cookie": session, "Referer": f"{origin(stack)}/auth/login"}
+    signed_in = fetch(site(stack), "/auth/login", "POST", headers, body)
+    assert signed_in.status in (302, 303), signed_in.text
+    cookie = signed_in.cookie("session").split(";", 1)[0]
+    home = fetch(site(stack), "/", headers={"Cookie": cookie})
     assert username in home.text
 
 
 def test_request_size_limit_matches_the_apps(stack):
     """nginx refuses bodies over 8 MiB, as the app would, and passes those it accepts."""
-    connection = http.client.HTTPConnection("127.0.0.1", stack.nginx_port, timeout=WAIT)
+    connection = site(stack)
     try:
         connection.putrequest("POST", "/auth/login")
         connection.putheader("Content-Type", "application/octet-stream")
@@ -282,13 +312,60 @@ def test_request_size_limit_matches_the_apps(stack):
     # MAX_CONTENT_LENGTH, as it cannot tell it from a longer one.
     body = head + b"x" * (EIGHT_MIB - 1 - len(head) - len(tail)) + tail
     reply = fetch(
-        stack.nginx_port,
+        site(stack),
         "/auth/login",
         "POST",
         {"Content-Type": f"multipart/form-data; boundary={boundary}"},
         body,
     )
     assert reply.status == 400  # reached the app, which wants a CSRF token
+
+
+@pytest.mark.parametrize("path", ["/", "/static/css/quorum.css", "/no-such-page", "/healthz"])
+def test_every_https_answer_asks_for_https_from_now_on(stack, path):
+    """HSTS on pages, nginx's own static files and error pages alike."""
+    reply = fetch(site(stack), path)
+    assert reply.headers.get_all("Strict-Transport-Security") == [HSTS], path
+
+
+def test_plain_http_moves_to_https(stack):
+    host = {"Host": f"{stack.nginx.host}:{stack.nginx.http_port}"}
+    reply = fetch(stack.nginx.http_port, "/c/?sort=new", headers=host)
+    assert reply.status == 301
+    assert reply.headers["Location"] == f"https://{stack.nginx.host}/c/?sort=new"
+    assert "/c/?sort=new" not in stack.gunicorn_log.read_text()  # nginx answered alone
+
+
+def closed_without_answer(request) -> bool:
+    try:
+        request()
+    except (http.client.RemoteDisconnected, ConnectionResetError):
+        return True
+    return False
+
+
+@pytest.mark.parametrize("host", ["evil.example", "a" * 300, "127.0.0.1", "quorum.test.evil"])
+def test_other_hosts_get_no_answer(stack, host):
+    """nginx's default server closes the connection (444) for any name not the site's,
+    over HTTP and over TLS (where an unknown name does not even get a handshake)."""
+    marker = f"/probe-{secrets.token_hex(4)}"
+    assert closed_without_answer(
+        lambda: fetch(stack.nginx.http_port, marker, headers={"Host": host})
+    )
+    assert closed_without_answer(lambda: fetch(site(stack), marker, headers={"Host": host}))
+    if len(host) < 64:
+        with pytest.raises(ssl.SSLError, match="UNRECOGNIZED_NAME"):
+            fetch(stack.nginx.https(WAIT, server_name=host), marker)
+    assert marker not in stack.gunicorn_log.read_text()
+
+
+@pytest.mark.parametrize("host", ["evil.example", "a" * 300, "a..b"])
+def test_the_app_itself_refuses_other_hosts_with_a_400(stack, host):
+    """Behind any proxy (or none), TRUSTED_HOSTS makes the app answer a foreign or
+    broken Host with its 400 page, never a 500 and never a link to that host."""
+    reply = fetch(stack.gunicorn_port, "/?_external=1", headers={"Host": host})
+    assert reply.status == 400
+    assert '<html lang="en"' in reply.text and host not in reply.text
 
 
 def test_gunicorn_config_reads_the_environment(monkeypatch):
@@ -311,13 +388,20 @@ def test_env_example_documents_every_setting():
 
 def test_compose_wiring_matches_nginx_conf():
     """The strings nginx.conf relies on (tests/support/nginx.py rewrites them for the
-    loopback run) are what docker-compose.yml provides."""
+    loopback run) are what docker-compose.yml provides: the template mount and envsubst
+    output, TRUSTED_HOSTS for nginx and the app, the certificates, both ports."""
     compose = (PROJECT_ROOT / "docker-compose.yml").read_text()
     conf = nginx.NGINX_CONF.read_text()
     assert "set $quorum_web web:8000;" in conf and re.search(r"^  web:$", compose, re.M)
     assert "root /app;" in conf and "./static:/app/static:ro" in compose
-    assert "./nginx.conf:/etc/nginx/nginx.conf:ro" in compose
+    assert "./nginx.conf:/etc/nginx/templates/nginx.conf.template:ro" in compose
+    assert "NGINX_ENVSUBST_OUTPUT_DIR: /etc/nginx" in compose
+    assert conf.count("server_name ${TRUSTED_HOSTS};") == 2
+    assert compose.count("TRUSTED_HOSTS: ${TRUSTED_HOSTS:?") == 2  # nginx and web
+    assert "ssl_certificate /etc/nginx/tls/fullchain.pem;" in conf
+    assert ":/etc/nginx/tls:ro" in compose
     assert "listen 80;" in conf and ':80"' in compose
+    assert "listen 443 ssl;" in conf and ':443"' in compose
     assert 'PROXY_FIX_HOPS: "1"' in compose
 
 

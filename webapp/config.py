@@ -30,7 +30,6 @@ class DefaultConfig:
 
     QUORUM_ENV = DEVELOPMENT
     SITE_NAME = "Quorum"
-    LANGUAGES = ["en", "es", "de", "fa"]
     BABEL_DEFAULT_LOCALE = "en"
     BABEL_DEFAULT_TIMEZONE = "UTC"
     BABEL_TRANSLATION_DIRECTORIES = str(PROJECT_ROOT / "translations")
@@ -46,6 +45,8 @@ class DefaultConfig:
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = True
     LOGIN_RATE_LIMIT = "10 per minute;60 per hour"
+    LOGIN_FAILURE_LIMIT = "5 per minute;20 per hour"
+    CHANGE_EMAIL_RATE_LIMIT = "5 per hour"
     REGISTER_RATE_LIMIT = "5 per minute;20 per hour"
     UPLOAD_RATE_LIMIT = "30 per hour"
     WRITE_RATE_LIMIT = "30 per minute;300 per hour"
@@ -65,6 +66,9 @@ class DefaultConfig:
     REMEMBER_COOKIE_SECURE = False
 
     PROXY_FIX_HOPS = 0
+    # Host names the site answers to (Flask refuses any other Host with a 400); None
+    # accepts every host, which suits development. Set it in production.
+    TRUSTED_HOSTS: list[str] | None = None
     FEED_PAGE_SIZE = 25
 
 
@@ -76,6 +80,8 @@ ENVIRONMENT_SETTINGS: dict[str, type] = {
     "REDIS_URL": str,
     "SITE_NAME": str,
     "LOGIN_RATE_LIMIT": str,
+    "LOGIN_FAILURE_LIMIT": str,
+    "CHANGE_EMAIL_RATE_LIMIT": str,
     "REGISTER_RATE_LIMIT": str,
     "UPLOAD_RATE_LIMIT": str,
     "WRITE_RATE_LIMIT": str,
@@ -83,7 +89,18 @@ ENVIRONMENT_SETTINGS: dict[str, type] = {
     "RATELIMIT_ENABLED": bool,
     "PROXY_FIX_HOPS": int,
     "MAX_CONTENT_LENGTH": int,
+    "TRUSTED_HOSTS": list,
 }
+
+# Always trusted beside TRUSTED_HOSTS: the container's own health check (and anything
+# else on the machine) reaches gunicorn by these names, and a link built for one of
+# them leads to the visitor's own machine, never to someone else's site.
+LOOPBACK_HOSTS = ("localhost", "127.0.0.1")
+
+
+def _names(value: str) -> list[str]:
+    """Names separated by spaces (as in nginx's server_name) or commas."""
+    return value.replace(",", " ").split()
 
 
 def _parse(value: str, kind: type) -> Any:
@@ -91,6 +108,8 @@ def _parse(value: str, kind: type) -> Any:
         return value.strip().lower() in {"1", "true", "yes", "on"}
     if kind is int:
         return int(value)
+    if kind is list:
+        return _names(value)
     return value
 
 
@@ -158,6 +177,11 @@ def build_config(instance_path: Path, overrides: dict[str, Any] | None) -> dict[
         config.setdefault("CACHE_REDIS_URL", redis_url)
         if config["RATELIMIT_STORAGE_URI"] == "memory://":
             config["RATELIMIT_STORAGE_URI"] = redis_url
+
+    if config.get("TRUSTED_HOSTS"):
+        hosts = config["TRUSTED_HOSTS"]
+        hosts = _names(hosts) if isinstance(hosts, str) else list(hosts)
+        config["TRUSTED_HOSTS"] = [*hosts, *(h for h in LOOPBACK_HOSTS if h not in hosts)]
 
     if production:
         config["SESSION_COOKIE_SECURE"] = True

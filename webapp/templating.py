@@ -4,25 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from flask import Flask, current_app, request, url_for
+from flask import Flask, current_app, request
 from flask_babel import gettext as _
 from markupsafe import Markup
 
 from webapp.sanitize import plain_text_to_html
+from webapp.urls import page_url, refuse_unusable_host
 
 
 def current_path() -> str:
     """This page's path and query, for `next` links back to it."""
     return request.full_path.rstrip("?")
-
-
-def url_with(**changes) -> str:
-    """This page's URL with some query arguments changed (None removes one)."""
-    arguments = {**request.args.to_dict(), **changes}
-    arguments = {key: value for key, value in arguments.items() if value is not None}
-    if request.endpoint is None:
-        raise RuntimeError("url_with needs a request that matched a route")
-    return url_for(request.endpoint, **(request.view_args or {}), **arguments)
 
 
 def paragraphs(text: str | None) -> Markup:
@@ -79,6 +71,7 @@ def permission_helpers() -> dict[str, Callable[..., bool]]:
 
 
 def init_app(app: Flask) -> None:
+    from webapp.confirmation import take_undo
     from webapp.moderation.log import action_label
     from webapp.profiles.avatars import avatar_url
 
@@ -88,9 +81,14 @@ def init_app(app: Flask) -> None:
         editor_labels=editor_labels,
         avatar_url=avatar_url,
         current_path=current_path,
-        url_with=url_with,
+        take_undo=take_undo,
+        # This page's URL with query arguments changed: only the keys the page declares
+        # (webapp.urls.carries_query) are kept from the request.
+        url_with=page_url,
         **permission_helpers(),
     )
+    # First of all hooks: every page, error pages included, builds links with url_for.
+    app.before_request_funcs.setdefault(None, []).insert(0, refuse_unusable_host)
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
 

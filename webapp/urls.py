@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
+from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
-from flask import request
+from flask import current_app, request, url_for
+from flask.globals import request_ctx
+from werkzeug.exceptions import BadRequest, HTTPException
+
+View = TypeVar("View", bound=Callable)
 
 
 def safe_next_url(target: str | None) -> str | None:
@@ -49,3 +56,105 @@ def is_web_address(value: str) -> bool:
     value = value.strip()
     parts = urlsplit(value)
     return parts.scheme in ("http", "https") and bool(parts.netloc) and " " not in value
+
+
+# -- Links a page makes to itself ---------------------------------------------------------
+
+CARRIED_KEYS_ATTRIBUTE = "carried_query_keys"
+
+
+def carries_query(*keys: str) -> Callable[[View], View]:
+    """Declare the query keys a page keeps in the links it makes to itself (sort tabs,
+    "More" links): `@carries_query("sort", "t")`. Nothing else a query string holds
+    reaches `url_for`, so `?_method=POST`, `?_external=1` or `?name=x` change no link."""
+    for key in keys:
+        if not key.isidentifier() or key.startswith("_"):
+            raise ValueError(f"{key!r} cannot be a carried query key")
+
+    def declare(view: View) -> View:
+        setattr(view, CARRIED_KEYS_ATTRIBUTE, keys)  # noqa: B010 (read back by carried_query)
+        return view
+
+    return declare
+
+
+def declared_query_keys(endpoint: str | None) -> tuple[str, ...]:
+    """The query keys the view of `endpoint` carries (none unless it declares some)."""
+    view = current_app.view_functions.get(endpoint or "")
+    return getattr(view, CARRIED_KEYS_ATTRIBUTE, ())
+
+
+def carried_query() -> dict[str, Any]:
+    """This request's values for the query keys its page carries (first value of each);
+    a key that is also a path argument of the route is never taken from the query."""
+    path_arguments = request.url_rule.arguments if request.url_rule else set()
+    return {
+        key: request.args[key]
+        for key in declared_query_keys(request.endpoint)
+        if key in request.args and key not in path_arguments
+    }
+
+
+def page_url(**changes: str | int | None) -> str:
+    """This page's URL (its route's own path arguments and the query keys it carries)
+    with some query arguments changed; None removes one."""
+    if request.endpoint is None:
+        raise RuntimeError("page_url needs a request that matched a route")
+    path_arguments = request.view_args or {}
+    for key in changes:
+        if key.startswith("_") or key in path_arguments:
+            raise ValueError(f"{key!r} is not a query argument of {request.endpoint}")
+    query = {**carried_query(), **changes}
+    kept: dict[str, Any] = {key: value for key, value in query.items() if value is not None}
+    return url_for(request.endpoint, **path_arguments, **kept)
+
+
+# -- Words routes use ---------------------------------------------------------------------
+
+
+def _segments(rule: str) -> list[str]:
+    return rule.strip("/").split("/")
+
+
+def route_words(endpoint: str, argument: str) -> frozenset[str]:
+    """Fixed words other routes put where `endpoint`'s `argument` goes, lowercased: "new"
+    for ("communities.page", "name"), because /c/new is the form, not a community. A
+    name equal to one of them would be unreachable, so it is refused. Read from the URL
+    map, so a route added later reserves its word without anyone listing it."""
+    url_map = current_app.url_map
+    variable = re.compile(rf"<(?:[^>]*:)?{re.escape(argument)}>")
+    words: set[str] = set()
+    for rule in url_map.iter_rules(endpoint):
+        segments = _segments(rule.rule)
+        positions = [i for i, segment in enumerate(segments) if variable.fullmatch(segment)]
+        for position in positions:
+            prefix = segments[:position]
+            for other in url_map.iter_rules():
+                other_segments = _segments(other.rule)
+                if len(other_segments) <= position or other_segments[:position] != prefix:
+                    continue
+                word = other_segments[position]
+                if word and "<" not in word:
+                    words.add(word.lower())
+    return frozenset(words)
+
+
+# -- Requests whose Host cannot be used ---------------------------------------------------
+
+
+def refuse_unusable_host() -> None:
+    """A Host header that is not in TRUSTED_HOSTS, or that no URL can carry (overlong or
+    empty labels), leaves the request without a URL adapter, so even the error page could
+    not build a link. Give it one bound to a placeholder host (the site's links are
+    relative, so none shows it) and answer 400 at once, before any other hook runs."""
+    if request_ctx.url_adapter is not None:
+        return
+    request_ctx.url_adapter = current_app.url_map.bind(
+        current_app.config.get("SERVER_NAME") or "localhost",
+        script_name=request.script_root or "/",
+        url_scheme=request.scheme,
+    )
+    # The host is unusable: nothing later may read it (an absolute link, a referrer check).
+    request.host = ""
+    problem = request.routing_exception
+    raise problem if isinstance(problem, HTTPException) else BadRequest()

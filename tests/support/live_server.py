@@ -35,6 +35,7 @@ def server_environment(database_url: str) -> dict[str, str]:
         DATABASE_URL=database_url,
         # Every journey signs up and in; the real limits would trip after a few runs.
         LOGIN_RATE_LIMIT="1000 per minute",
+        LOGIN_FAILURE_LIMIT="1000 per minute",
         REGISTER_RATE_LIMIT="1000 per minute",
     )
     redis_url = os.environ.get("TEST_REDIS_URL")

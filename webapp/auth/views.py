@@ -78,7 +78,7 @@ def register():
 @bp.route("/auth/login", methods=["GET", "POST"])
 @limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"])
 @limiter.limit(
-    lambda: current_app.config.get("LOGIN_FAILURE_LIMIT") or current_app.config["LOGIN_RATE_LIMIT"],
+    lambda: current_app.config["LOGIN_FAILURE_LIMIT"],
     methods=["POST"],
     key_func=_address_and_account_key,
     deduct_when=_sign_in_failed,
@@ -174,7 +174,7 @@ def account():
 @signed_in()
 # Trying addresses here would tell whether they have accounts: a few tries an hour.
 @limiter.limit(
-    lambda: current_app.config.get("CHANGE_EMAIL_RATE_LIMIT") or "5 per hour",
+    lambda: current_app.config["CHANGE_EMAIL_RATE_LIMIT"],
     key_func=user_or_address,
 )
 def change_email():

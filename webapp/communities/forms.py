@@ -7,7 +7,7 @@ from flask_wtf import FlaskForm
 from wtforms import StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
 
-from webapp.communities import queries
+from webapp.communities import queries, services
 
 
 class CommunityDetailsForm(FlaskForm):
@@ -58,6 +58,8 @@ class NewCommunityForm(CommunityDetailsForm):
     )
 
     def validate_name(self, field) -> None:
+        if services.is_reserved_name(field.data or ""):
+            raise ValidationError(services.RESERVED_NAME)
         if queries.community_by_name(field.data) is not None:
             raise ValidationError(_l("A community with this name already exists."))
 

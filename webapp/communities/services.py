@@ -24,7 +24,8 @@ from webapp.models.community import (
     ROLE_OWNER,
 )
 from webapp.moderation.log import record_action
-from webapp.validation import bounded_text
+from webapp.urls import route_words
+from webapp.validation import bounded_text, clean_name
 
 COMMUNITY_NAME = re.compile(
     rf"^[{COMMUNITY_NAME_CHARS}]{{{COMMUNITY_NAME_MIN},{COMMUNITY_NAME_MAX}}}$"
@@ -33,23 +34,35 @@ TITLE_MAX = 100
 TEXT_MAX = 5000
 
 
+RESERVED_NAME = _l("This name is reserved by the site. Choose another.")
+
+
 class CommunityError(DomainError):
     """A community rule was broken; `field` names the form field to blame, if any."""
 
 
+def is_reserved_name(name: str) -> bool:
+    """Whether a route puts this word where a community's name goes (/c/new): such a
+    community could never be reached. Read from the URL map, so new routes count."""
+    return name.lower() in route_words("communities.page", "name")
+
+
 def checked_name(name: str | None) -> str:
-    """A new community's permanent name: 3–30 lowercase letters, digits, underscores."""
+    """A new community's permanent name: 3–30 lowercase letters, digits, underscores,
+    and no word of the site's own addresses."""
     name = (name or "").strip()
     if not name:
         raise CommunityError(_l("Choose a name."), "name")
     if not COMMUNITY_NAME.match(name):
         raise CommunityError(_l("Use only lowercase letters, digits and underscores."), "name")
+    if is_reserved_name(name):
+        raise CommunityError(RESERVED_NAME, "name")
     return name
 
 
 def _checked_details(title: str, description: str, rules: str) -> tuple[str, str, str]:
     return (
-        bounded_text(
+        clean_name(  # no bidi controls or invisible characters in a title
             title,
             "title",
             TITLE_MAX,

@@ -13,6 +13,7 @@ from webapp.feeds.rendering import render_feed, requested_order
 from webapp.htmx import is_htmx, render_page_or_partial
 from webapp.ratelimits import writes
 from webapp.votes.queries import my_post_votes
+from webapp.urls import carries_query
 from webapp.web import errors_return_to, errors_show_in, found_or_404, render_form, signed_in
 
 bp = Blueprint("communities", __name__)
@@ -29,6 +30,7 @@ def _community_url(name: str) -> str:
 
 
 @bp.route("/c/")
+@carries_query("sort")
 def directory():
     """All communities, by members, newest or name."""
     sort = request.args.get("sort", "members")
@@ -59,6 +61,7 @@ def create():
 
 
 @bp.route("/c/<name>")
+@carries_query("sort", "t")
 def page(name: str):
     """A community: its posts (pinned first) and a sidebar about it."""
     community = _community(name)

@@ -8,11 +8,13 @@ from flask_login import current_user
 
 from webapp.feeds import queries
 from webapp.feeds.rendering import render_feed, requested_order
+from webapp.urls import carries_query
 
 bp = Blueprint("feeds", __name__)
 
 
 @bp.route("/")
+@carries_query("sort", "t")
 def home():
     """Your communities and the people you follow; everything for guests."""
     order = requested_order()
@@ -24,6 +26,7 @@ def home():
 
 
 @bp.route("/all")
+@carries_query("sort", "t")
 def everything():
     """Every post on the site."""
     return render_feed("feeds/home.html", requested_order(), feed_kind="all")

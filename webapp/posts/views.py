@@ -17,7 +17,7 @@ from webapp.posts import permissions, queries, services
 from webapp.posts.forms import PostForm
 from webapp.ratelimits import writes
 from webapp.sanitize import editable_text
-from webapp.urls import parse_id
+from webapp.urls import carries_query, parse_id
 from webapp.web import errors_return_to, errors_show_in, found_or_404, render_form, signed_in
 
 bp = Blueprint("posts", __name__)
@@ -45,7 +45,7 @@ def _back_to_post(post_id: int) -> str:
 @bp.route("/submit")
 @signed_in()
 def choose_community():
-    """ "New post" from anywhere: choose the community (yours first), then write."""
+    """The header's New post: choose the community (yours first), then write."""
     chosen = community_queries.community_by_name(request.args.get("community") or "")
     if chosen is not None:
         return redirect(url_for("posts.submit", name=chosen.name))
@@ -84,6 +84,7 @@ def short_link(post_id: int):
 
 
 @bp.route("/p/<id:post_id>/<slug>")
+@carries_query("sort", "thread")
 def detail(post_id: int, slug: str):
     """A post and its whole comment thread (or one branch of it)."""
     post = _post(post_id)

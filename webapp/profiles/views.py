@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from flask import Blueprint, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -15,7 +13,7 @@ from webapp.profiles.avatars import identicon_svg
 from webapp.profiles.forms import ProfileForm
 from webapp.ratelimits import writes
 from webapp.sanitize import editable_text
-from webapp.urls import back_url
+from webapp.urls import back_url, carried_query, carries_query
 from webapp.web import errors_show_in, found_or_404, render_form, signed_in
 
 bp = Blueprint("profiles", __name__)
@@ -40,12 +38,12 @@ def _header_context(user) -> dict:
 
 
 @bp.route("/u/<username>")
+@carries_query("tab", "sort", "t")
 def profile(username: str):
     """A person's page: who they are, their numbers, and their posts or comments."""
     user = _person(username)
     if user.profile.username != username:
-        arguments: dict[str, Any] = {**request.args.to_dict(), "username": user.profile.username}
-        canonical = url_for("profiles.profile", **arguments)
+        canonical = url_for("profiles.profile", username=user.profile.username, **carried_query())
         return redirect(canonical, 301)
     tab = "comments" if request.args.get("tab") == "comments" else "posts"
     if tab == "posts":
@@ -56,7 +54,9 @@ def profile(username: str):
             tab=tab,
             **_header_context(user),
         )
-    page = queries.comments_page(user.id, request.args.get("cursor"), LIST_PAGE_SIZE)
+    page = queries.comments_page(
+        user.id, request.args.get("cursor"), LIST_PAGE_SIZE, viewer=current_user
+    )
     if is_htmx() and request.args.get("cursor"):
         return render_page_or_partial(
             "profiles/profile.html", "profiles/_comments_page.html", page=page, person=user

@@ -6,11 +6,13 @@ from flask import Blueprint, make_response, render_template, request
 
 from webapp.htmx import is_htmx
 from webapp.search import queries
+from webapp.urls import carries_query
 
 bp = Blueprint("search", __name__)
 
 
 @bp.route("/search")
+@carries_query("q", "type", "sort", "community", "tag", "author", "t", "page")
 def results():
     """Search posts, comments, communities, people and tags.
 

@@ -7,6 +7,7 @@ from flask import Blueprint, abort, render_template, request
 from webapp.converters import TagConverter
 from webapp.feeds.rendering import render_feed, requested_order
 from webapp.htmx import render_page_or_partial
+from webapp.urls import carries_query
 from webapp.tags import queries
 from webapp.tags.names import normalize_tag, split_tags
 
@@ -22,6 +23,7 @@ bp.record_once(_register_tag_converter)
 
 
 @bp.route("/t/<tag:name>")
+@carries_query("sort", "t")
 def tag(name: str):
     """Posts with one tag, newest first."""
     found = queries.tag_by_name(name)
