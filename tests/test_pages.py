@@ -71,7 +71,11 @@ def test_server_error_is_a_500_page_with_the_site_chrome(app, client):
 def test_healthz_reports_database_and_cache(client):
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.json == {"status": "ok", "checks": {"database": "ok", "cache": "ok"}}
+    assert response.json == {
+        "status": "ok",
+        "checks": {"database": "ok", "cache": "ok", "rate_limits": "ok"},
+        "warnings": [],
+    }
 
 
 @pytest.mark.parametrize(

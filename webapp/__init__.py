@@ -19,7 +19,9 @@ def create_app(config_overrides: dict[str, Any] | None = None) -> Flask:
         (config_overrides or {}).get("INSTANCE_PATH") or PROJECT_ROOT / "instance"
     ).resolve()
     instance_path.mkdir(parents=True, exist_ok=True)
-    app = Flask(
+    from webapp.faults import FaultTolerantFlask
+
+    app = FaultTolerantFlask(
         __name__,
         instance_path=str(instance_path),
         template_folder=str(PROJECT_ROOT / "templates"),
@@ -39,8 +41,9 @@ def create_app(config_overrides: dict[str, Any] | None = None) -> Flask:
     _init_extensions(app)
     _register_blueprints(app)
 
-    from webapp import cli, errors, htmx, i18n, security, templating, unit_of_work
+    from webapp import cli, errors, faults, htmx, i18n, security, templating, unit_of_work
 
+    faults.init_app(app)
     unit_of_work.init_app(app)
     htmx.init_app(app)
     i18n.init_app(app)
@@ -52,7 +55,10 @@ def create_app(config_overrides: dict[str, Any] | None = None) -> Flask:
 
 
 def _init_extensions(app: Flask) -> None:
-    from webapp import models  # noqa: F401  (registers every table on the metadata)
+    from webapp import (
+        faults,
+        models,  # noqa: F401  (registers every table on the metadata)
+    )
     from webapp.auth.loader import init_login
     from webapp.extensions import cache, csrf, db, limiter, migrate
 
@@ -61,7 +67,9 @@ def _init_extensions(app: Flask) -> None:
         app, db, directory=str(PROJECT_ROOT / "migrations"), compare_type=True, render_as_batch=True
     )
     csrf.init_app(app)
+    faults.prepare_stores(app)  # Redis answers quickly or counts as down
     cache.init_app(app)
+    faults.guard_cache(app)  # an unreachable cache store misses instead of failing
     limiter.init_app(app)
     init_login(app)
 

@@ -166,7 +166,8 @@ def build_config(instance_path: Path, overrides: dict[str, Any] | None) -> dict[
         # JIT compilation costs ~50 ms on a large search and saves nothing on the short
         # queries a web page makes: off, as is usual for interactive workloads.
         options = dict(config["SQLALCHEMY_ENGINE_OPTIONS"])
-        options.setdefault("connect_args", {"options": "-c jit=off"})
+        # A database that stops answering (rather than refusing) must not hang requests.
+        options.setdefault("connect_args", {"options": "-c jit=off", "connect_timeout": 5})
         config["SQLALCHEMY_ENGINE_OPTIONS"] = options
 
     redis_url = config.get("REDIS_URL")

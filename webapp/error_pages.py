@@ -19,6 +19,10 @@ ERROR_TEXTS = {
         _l("Something went wrong"),
         _l("An unexpected error happened on our side. It has been logged; please try again."),
     ),
+    503: (
+        _l("Please try again"),
+        _l("The site is briefly unavailable. Please try again in a moment."),
+    ),
 }
 
 

@@ -11,7 +11,7 @@ from werkzeug.exceptions import HTTPException, InternalServerError, MethodNotAll
 from webapp.api.errors import json_error, wants_json
 from webapp.domain import DomainError
 from webapp.error_pages import ERROR_TEXTS, render_error
-from webapp.extensions import db
+from webapp.faults import roll_back
 from webapp.web import domain_error_page
 
 
@@ -38,7 +38,7 @@ def handle_csrf_error(error: CSRFError):
 
 
 def handle_server_error(error: Exception):
-    db.session.rollback()
+    roll_back()
     if wants_json():
         return json_error(500, str(ERROR_TEXTS[500][1]))
     return render_error(500)
@@ -47,7 +47,7 @@ def handle_server_error(error: Exception):
 def handle_domain_error(error: DomainError):
     """One place turns a broken rule into a response: nothing of the request's work is
     kept; the API answers JSON, pages show the message (see `web.domain_error_page`)."""
-    db.session.rollback()
+    roll_back()
     if wants_json():
         message = str(error.message)
         fields = {error.field: [message]} if error.field else None

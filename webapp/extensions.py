@@ -17,4 +17,7 @@ login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()
 cache = Cache()
-limiter = Limiter(key_func=get_remote_address)
+# Rate limits fail safe: when their store (Redis) is out of reach, Flask-Limiter logs
+# one line and counts in this process's memory until the store answers again, and a
+# store error anywhere else in it is logged, never turned into a 500 (see faults.py).
+limiter = Limiter(key_func=get_remote_address, in_memory_fallback_enabled=True, swallow_errors=True)

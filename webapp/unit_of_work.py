@@ -17,6 +17,7 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session, SessionTransaction
 
 from webapp.extensions import db
+from webapp.faults import roll_back
 
 _HOOKS_KEY = "quorum_after_commit"
 _WROTE_KEY = "quorum_wrote"
@@ -79,7 +80,7 @@ def commit_successful_request(response: Response) -> Response:
     """A request's writes are committed when its response says it succeeded (2xx/3xx);
     anything else (a form error, a refused action, a crash) rolls them back."""
     if response.status_code >= 400:
-        db.session.rollback()
+        roll_back()
     elif request.method not in SAFE_METHODS or _session_has_changes():
         db.session.commit()
     # A read-only request needs neither: the session is closed when the request ends.
