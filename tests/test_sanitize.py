@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import re
+from html import unescape
 
 import pytest
 
+from tests.support.forms import submit
 from webapp.sanitize import clean_html, html_to_text, plain_text_to_html
 
 XSS_PAYLOADS = [
@@ -151,3 +153,111 @@ def test_plain_text_derived_for_previews_and_search():
     text = html_to_text(FULL_QUILL_DOCUMENT)
     assert text.splitlines()[:3] == ["Heading one", "Heading two", "Heading three"]
     assert 'return "<world>"' in text and "A photo" in text and "<" not in text.split("\n")[0]
+
+
+# A failing submit is shown again to its author with what the editor loads as HTML: it
+# must be what the server would store, never what was sent (issue 13, item 16).
+HOSTILE_BODY = (
+    "<p>Kept <strong>words</strong></p>"
+    "<iframe src=https://evil.example></iframe><img src=x onerror=alert(1)>"
+)
+KEPT_BODY = "<p>Kept <strong>words</strong></p>"
+TEXTAREA = re.compile(r"<textarea\b([^>]*)>(.*?)</textarea>", re.DOTALL)
+
+
+def editor_fields(page: str) -> list[tuple[str, str]]:
+    """Each textarea on the page: (its data-html, its content), unescaped."""
+    fields = []
+    for attributes, content in TEXTAREA.findall(page):
+        data_html = re.search(r'data-html="([^"]*)"', attributes)
+        fields.append((unescape(data_html.group(1)) if data_html else "", unescape(content)))
+    return fields
+
+
+def assert_sent_back_clean(response, status: int = 422) -> None:
+    page = response.get_data(as_text=True)
+    assert response.status_code == status, page
+    fields = editor_fields(page)
+    assert fields, "no editor on the page"
+    for data_html, content in fields:
+        for sent_back in (data_html, content):
+            assert "iframe" not in sent_back and "onerror" not in sent_back, sent_back
+            assert "evil.example" not in sent_back and "<img" not in sent_back, sent_back
+    assert any(content.strip() == KEPT_BODY for _, content in fields), fields
+    assert "evil.example" not in page and "onerror" not in page
+
+
+def test_a_rich_text_field_shows_cleaned_html_and_plain_text_as_typed(app):
+    from flask_wtf import FlaskForm
+
+    from webapp.forms import RichTextField
+
+    class Form(FlaskForm):
+        class Meta:
+            csrf = False
+
+        body = RichTextField("Body")
+
+    with app.test_request_context(
+        method="POST", data={"body": HOSTILE_BODY, "body_format": "html"}
+    ):
+        form = Form()
+        assert form.body.data == HOSTILE_BODY  # the service still gets what was sent
+        assert form.body.rich_text().raw == HOSTILE_BODY
+        shown = unescape(TEXTAREA.search(str(form.body())).group(2))
+        assert shown.strip() == KEPT_BODY
+    with app.test_request_context(method="POST", data={"body": "a <b> c", "body_format": "text"}):
+        shown = unescape(TEXTAREA.search(str(Form().body())).group(2))
+        assert shown.strip() == "a <b> c"  # plain text is text: the textarea shows it as typed
+
+
+@pytest.fixture
+def writer(make_user, content, auth):
+    user = make_user("writer")
+    community = content.community(user)
+    post = content.post(user, community, "Mine", body="<p>Stored body</p>")
+    comment = content.comment(user, post, body="<p>Stored comment</p>")
+    auth.login("writer")
+    return {"post": post, "comment": comment}
+
+
+def test_a_failing_new_post_is_sent_back_cleaned(client, writer):
+    response = submit(
+        client, "/c/books/submit", {"title": "", "body": HOSTILE_BODY, "body_format": "html"}
+    )
+    assert_sent_back_clean(response)
+
+
+def test_a_failing_post_edit_is_sent_back_cleaned(client, writer):
+    url = f"/p/{writer['post']}/edit"
+    response = submit(client, url, {"title": "", "body": HOSTILE_BODY, "body_format": "html"})
+    assert_sent_back_clean(response)
+
+
+def test_a_failing_profile_is_sent_back_cleaned(client, writer):
+    response = submit(
+        client,
+        "/settings/profile",
+        {"bio": HOSTILE_BODY, "body_format": "html", "website": "javascript:alert(1)"},
+    )
+    assert_sent_back_clean(response)
+
+
+@pytest.mark.parametrize("htmx", [False, True], ids=["page", "htmx"])
+def test_a_failing_comment_is_sent_back_cleaned(client, writer, htmx):
+    post = writer["post"]
+    response = submit(
+        client,
+        f"/p/{post}/mine",
+        # An impossible parent fails validation, so the form comes back with the body.
+        {"body": HOSTILE_BODY, "body_format": "html", "parent_id": "not-a-number"},
+        post_url=f"/p/{post}/comments",
+        headers={"HX-Request": "true"} if htmx else {},
+    )
+    assert_sent_back_clean(response, 200 if htmx else 422)  # htmx swaps only a 2xx
+
+
+def test_a_failing_comment_edit_is_sent_back_cleaned(client, writer):
+    url = f"/comments/{writer['comment']}/edit"
+    fields = {"body": HOSTILE_BODY, "body_format": "html", "parent_id": "not-a-number"}
+    assert_sent_back_clean(submit(client, url, fields))

@@ -329,3 +329,10 @@ def init_app(app: Flask) -> None:
         timezone_name=timezone_name,
         timezone_names=timezone_names,
     )
+
+
+def isolate(text: str) -> str:
+    """`text` between FIRST STRONG ISOLATE and POP DIRECTIONAL ISOLATE: a name inside a
+    sentence that cannot hold markup (a flash message, a page title) keeps its own
+    direction, so "Welcome back, alice!" keeps its "!" at the end in Persian too."""
+    return f"\u2068{text}\u2069"

@@ -18,6 +18,11 @@ def unique_username(prefix: str) -> str:
     return f"{prefix}_{uuid.uuid4().hex[:12]}"
 
 
+def welcome_back(username: str):
+    # The name is isolated (FSI ... PDI) so that it keeps its direction in any language.
+    return re.compile(rf"Signed in. Welcome back, \u2068{username}\u2069!")
+
+
 def account_nav(page: Page):
     return page.get_by_role("navigation", name="Account")
 
@@ -57,7 +62,7 @@ def test_sign_up_sign_out_and_sign_in_again(page: Page):
     assert_accessible(page)
     page.get_by_label("Password", exact=True).fill(PASSWORD)
     page.get_by_role("main").get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("status")).to_contain_text(f"Signed in. Welcome back, {username}!")
+    expect(page.get_by_role("status")).to_contain_text(welcome_back(username))
     menu = account_nav(page).get_by_text(username, exact=True)
     expect(menu).to_be_visible()
     expect(account_nav(page).get_by_role("link", name="Sign in")).to_have_count(0)
@@ -85,7 +90,7 @@ def test_sign_up_sign_out_and_sign_in_again(page: Page):
     page.get_by_label("Password", exact=True).fill(PASSWORD)
     page.get_by_role("main").get_by_role("button", name="Sign in").click()
 
-    expect(page.get_by_role("status")).to_contain_text(f"Signed in. Welcome back, {username}!")
+    expect(page.get_by_role("status")).to_contain_text(welcome_back(username))
     expect(account_nav(page).get_by_text(username, exact=True)).to_be_visible()
     assert_accessible(page)
 

@@ -34,7 +34,7 @@ def test_write_a_rich_post_and_read_it(page: Page, request):
     javascript = request.node.callspec.id == "js"
     sign_up(page, "writer")
     name = create_community(page)
-    page.get_by_role("link", name="New post").click()
+    page.get_by_role("complementary").get_by_role("link", name="New post").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("New post in Garden Club")
     assert_accessible(page)
     title = f"Spring planting notes {uuid.uuid4().hex[:6]}"

@@ -20,6 +20,7 @@ from flask_login import current_user, login_user, logout_user
 from webapp.auth import services, sessions
 from webapp.auth.forms import ChangeEmailForm, ChangePasswordForm, LoginForm, RegistrationForm
 from webapp.extensions import limiter
+from webapp.i18n import isolate
 from webapp.ratelimits import user_or_address
 from webapp.urls import safe_next_url
 from webapp.web import errors_show_in, render_form, signed_in
@@ -99,7 +100,9 @@ def login():
         errors_show_in(form, page)
         user = services.sign_in_check(form.identifier.data or "", form.password.data or "")
         _start_session(user, remember=form.remember.data)
-        flash(_("Signed in. Welcome back, %(name)s!", name=user.profile.username), "success")
+        flash(
+            _("Signed in. Welcome back, %(name)s!", name=isolate(user.profile.username)), "success"
+        )
         return redirect(safe_next_url(form.next.data) or url_for("feeds.home"))
     return page()
 

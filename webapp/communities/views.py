@@ -11,9 +11,10 @@ from webapp.communities.forms import CommunityDetailsForm, ModeratorForm, NewCom
 from webapp.feeds import queries as feed_queries
 from webapp.feeds.rendering import render_feed, requested_order
 from webapp.htmx import is_htmx, render_page_or_partial
+from webapp.i18n import isolate
 from webapp.ratelimits import writes
-from webapp.votes.queries import my_post_votes
 from webapp.urls import carries_query
+from webapp.votes.queries import my_post_votes
 from webapp.web import errors_return_to, errors_show_in, found_or_404, render_form, signed_in
 
 bp = Blueprint("communities", __name__)
@@ -94,7 +95,7 @@ def join(name: str):
     """Join a community (htmx swaps the button; without JS, back to the page)."""
     community = _community(name)
     if services.join_community(current_user, community) and not is_htmx():
-        flash(_("You joined %(title)s.", title=community.title), "success")
+        flash(_("You joined %(title)s.", title=isolate(community.title)), "success")
     return _join_response(community)
 
 
@@ -106,7 +107,7 @@ def leave(name: str):
     community = _community(name)
     errors_return_to(_community_url(community.name))
     if services.leave_community(current_user, community) and not is_htmx():
-        flash(_("You left %(title)s.", title=community.title), "info")
+        flash(_("You left %(title)s.", title=isolate(community.title)), "info")
     return _join_response(community)
 
 
