@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import io
+from pathlib import Path
 
 import pytest
 from PIL import Image
 from sqlalchemy import func, select
 
 from tests.support.forms import csrf_token_from, submit
-from webapp.extensions import db
+from tests.support.images import encoded, picture
+from tests.support.uploads import PROFILE_FIELDS, Uploader
+from webapp.extensions import db, limiter
 from webapp.models import Follow, Profile, User
 
 
@@ -209,3 +212,31 @@ def test_profile_page_costs_the_same_for_few_or_many_posts(
     finally:
         app.config["FEED_PAGE_SIZE"] = 25
     assert many.count == few.count <= 5, many.statements
+
+
+def test_avatar_shares_the_upload_budget(app, client, auth, make_user):
+    make_user("alice")
+    auth.login("alice")
+    alice = Uploader(client, "alice", Path(app.instance_path) / "media")
+    limiter.reset()  # account ids repeat between tests: start from empty budgets
+    app.config["UPLOAD_RATE_LIMIT"] = "2 per minute"
+    try:
+        png = encoded(picture(), "PNG")
+        assert alice.image(png, address="198.51.100.1").status_code == 201
+        # a profile save without a picture does not count
+        for _ in range(3):
+            assert (
+                submit(
+                    client,
+                    "/settings/profile",
+                    PROFILE_FIELDS,
+                    environ_base={"REMOTE_ADDR": "198.51.100.1"},
+                ).status_code
+                == 303
+            )
+        assert alice.avatar(png, address="198.51.100.1").status_code == 303
+        third = alice.avatar(png, address="198.51.100.9")
+        assert third.status_code == 429 and "Slow down" in third.get_data(as_text=True)
+        assert client.get("/settings/profile").status_code == 200
+    finally:
+        app.config["UPLOAD_RATE_LIMIT"] = "10000 per minute"

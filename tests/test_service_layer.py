@@ -626,8 +626,12 @@ def test_an_upload_that_is_not_an_image_is_a_json_error(client, auth, books):
     assert response.json == {
         "error": {
             "code": "bad_request",
-            "message": "This file is not an image we can read.",
-            "fields": {"image": ["This file is not an image we can read."]},
+            "message": "This file is not an image we can read. Upload a JPEG, PNG, GIF or WebP image.",
+            "fields": {
+                "image": [
+                    "This file is not an image we can read. Upload a JPEG, PNG, GIF or WebP image."
+                ]
+            },
         }
     }
 

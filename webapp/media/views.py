@@ -2,21 +2,22 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, jsonify, request, send_from_directory
+from flask import Blueprint, jsonify, request, send_from_directory
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from webapp.api.errors import json_error, use_json_errors
-from webapp.extensions import limiter
 from webapp.media import services
+from webapp.media.limits import limit_uploads
 
 bp = Blueprint("media", __name__)
 
 
 @bp.route("/media/upload", methods=["POST"])
-@limiter.limit(lambda: current_app.config["UPLOAD_RATE_LIMIT"])
+@limit_uploads("image", json_errors=True)
 def upload():
-    """Store an image from the editor; answers JSON {"url": …} or a JSON error."""
+    """Store an image from the editor; answers JSON {"url": …} or a JSON error. Uploads
+    count against the account's and the address's budgets (`media.limits`)."""
     use_json_errors()
     if not current_user.is_authenticated:
         return json_error(401, _("Please sign in to continue."))

@@ -8,6 +8,7 @@ from flask_login import current_user
 
 from webapp.feeds.rendering import render_feed, requested_order
 from webapp.htmx import is_htmx, render_page_or_partial
+from webapp.media.limits import limit_uploads
 from webapp.profiles import queries, services
 from webapp.profiles.avatars import identicon_svg
 from webapp.profiles.forms import ProfileForm
@@ -133,6 +134,7 @@ def generated_avatar(username: str):
 @bp.route("/settings/profile", methods=["GET", "POST"])
 @signed_in()
 @writes
+@limit_uploads("avatar")
 def settings():
     """Edit display name, names, bio, website and picture."""
     profile = current_user.profile
