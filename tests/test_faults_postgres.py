@@ -180,7 +180,7 @@ def test_a_read_that_cannot_reach_the_database_twice_gets_a_503_page(shaky_site,
     assert terminator.kills == times
     assert response.status_code == 503 and response.headers["Retry-After"] == "5"
     html = response.get_data(as_text=True)
-    assert "Please try again in a moment." in html
+    assert "Bitte versuch es gleich noch einmal." in html  # in the reader's language
     assert ('class="site-footer"' in html) == (times == 2)
     assert '<html lang="de"' in html
     assert bob.get("/c/books").status_code == 200  # and then it works again

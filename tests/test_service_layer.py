@@ -612,6 +612,9 @@ def test_an_owner_who_leaves_is_sent_back_with_the_reason(client, auth, books):
 # --- the JSON channel -------------------------------------------------------------------
 
 
+UNREADABLE = "This file is not an image we can read. Upload a JPEG, PNG, GIF or WebP image."
+
+
 def test_an_upload_that_is_not_an_image_is_a_json_error(client, auth, books):
     auth.login("alice")
     token = csrf_token_from(client.get("/").get_data(as_text=True))
@@ -626,12 +629,8 @@ def test_an_upload_that_is_not_an_image_is_a_json_error(client, auth, books):
     assert response.json == {
         "error": {
             "code": "bad_request",
-            "message": "This file is not an image we can read. Upload a JPEG, PNG, GIF or WebP image.",
-            "fields": {
-                "image": [
-                    "This file is not an image we can read. Upload a JPEG, PNG, GIF or WebP image."
-                ]
-            },
+            "message": UNREADABLE,
+            "fields": {"image": [UNREADABLE]},
         }
     }
 

@@ -8,6 +8,8 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from webapp.i18n import number
+
 PASSWORD_MIN = 10
 PASSWORD_MAX = 128  # hashing very long inputs is a cheap denial of service
 
@@ -23,9 +25,9 @@ def password_problem(password: str, *, username: str = "", email: str = "") -> s
     """Why `password` is too weak, or None when it is acceptable."""
     lowered = password.lower()
     if len(password) < PASSWORD_MIN:
-        return _l("Use at least %(count)d characters.", count=PASSWORD_MIN)
+        return _l("Use at least %(count)s characters.", count=number(PASSWORD_MIN))
     if len(password) > PASSWORD_MAX:
-        return _l("Use at most %(count)d characters.", count=PASSWORD_MAX)
+        return _l("Use at most %(count)s characters.", count=number(PASSWORD_MAX))
     if lowered in COMMON_PASSWORDS or len(set(lowered)) < 4:
         return _l("This password is too common or too easy to guess.")
     local_part = email.split("@", 1)[0].lower()

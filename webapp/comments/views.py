@@ -131,10 +131,9 @@ def edit(comment_id: int):
 
 def _preview(comment) -> dict:
     post = comment.post
-    if post.is_visible:
-        title = post.title
-    else:  # a taken-down post's title is not shown to the commenter
-        title = _("[deleted]") if post.deleted_at else _("[removed]")
+    # A taken-down post's title is not shown to the commenter.
+    hidden = _("[deleted]") if post.deleted_at else _("[removed]")
+    title = post.title if post.is_visible else hidden
     return {"title": title, "html": comment.body_html}
 
 

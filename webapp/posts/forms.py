@@ -10,8 +10,7 @@ from wtforms.validators import DataRequired, Length, Optional
 
 from webapp.forms import RichTextField
 from webapp.idempotency import SubmittedOnce
-from webapp.models.post import TITLE_MAX
-from webapp.posts.services import checked_url
+from webapp.posts.services import checked_title, checked_url
 from webapp.sanitize import RichText
 from webapp.tags.services import parse_tags
 from webapp.validation import Rule
@@ -24,9 +23,7 @@ class PostForm(SubmittedOnce, FlaskForm):
         _l("Title"),
         validators=[
             DataRequired(_l("Give your post a title.")),
-            Length(
-                max=TITLE_MAX, message=_l("A title has at most %(max)d characters.", max=TITLE_MAX)
-            ),
+            Rule(checked_title),  # its message counts in the reader's digits
         ],
     )
     body = RichTextField(

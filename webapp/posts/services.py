@@ -35,7 +35,7 @@ def checked_title(title: str | None) -> str:
         title,
         "title",
         TITLE_MAX,
-        _l("A title has at most %(max)d characters.", max=TITLE_MAX),
+        _l("A title has at most %(max)s characters.", max=number(TITLE_MAX)),
         required=_l("Give your post a title."),
     )
 

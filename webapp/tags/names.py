@@ -17,6 +17,7 @@ import unicodedata
 from flask_babel import lazy_gettext as _l
 
 from webapp.domain import DomainError
+from webapp.i18n import number
 from webapp.models.tag import MAX_TAGS_PER_POST, TAG_MAX
 from webapp.validation import ZWJ, ZWNJ, visible_text
 
@@ -101,9 +102,9 @@ def check_tag(raw: str) -> str:
         raise TagError(
             # Translators: %(tag)s is a tag as typed (any script).
             _l(
-                "“%(tag)s” is too long. A tag has at most %(count)d characters.",
+                "“%(tag)s” is too long. A tag has at most %(count)s characters.",
                 tag=_shown(raw),
-                count=TAG_MAX,
+                count=number(TAG_MAX),
             ),
             "tags",
         )
@@ -121,7 +122,7 @@ def parse_tags(tags: str | list[str] | None) -> list[str]:
         if name and name not in names:
             names.append(name)
     if len(names) > MAX_TAGS_PER_POST:
-        raise TagError(_l("Use at most %(count)d tags.", count=MAX_TAGS_PER_POST), "tags")
+        raise TagError(_l("Use at most %(count)s tags.", count=number(MAX_TAGS_PER_POST)), "tags")
     return names
 
 
