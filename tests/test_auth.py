@@ -340,3 +340,21 @@ def test_login_is_rate_limited_with_a_localized_page(app, client, make_user):
         assert "Retry-After" in response.headers
     finally:
         app.config["LOGIN_RATE_LIMIT"] = "10000 per minute"
+
+
+def test_counts_in_messages_use_the_readers_digits(client):
+    """A Persian reader sees "۱۰", not "10", in "Use at least 10 characters."."""
+    client.set_cookie("lang", "fa")
+    response = submit(
+        client,
+        "/auth/register",
+        {
+            "email": "x@example.org",
+            "username": "someone",
+            "password": "short",
+            "password_confirm": "short",
+        },
+    )
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422 and '<html lang="fa"' in html
+    assert "۱۰" in html and "10 " not in html.split('id="password-error"')[1][:200]
