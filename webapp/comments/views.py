@@ -3,6 +3,8 @@ edit, delete, and moderator removal."""
 
 from __future__ import annotations
 
+from functools import partial
+
 from flask import (
     Blueprint,
     abort,
@@ -20,10 +22,8 @@ from webapp import idempotency
 from webapp.comments import permissions, queries, services
 from webapp.comments.forms import CommentForm
 from webapp.comments.queries import MAX_VISIBLE_DEPTH, ThreadNode
-from webapp.communities.permissions import require_moderator
-from webapp.confirmation import confirmation, offer_undo
+from webapp.confirmation import Confirmation, ask_first, ask_moderator_for_reason, offer_undo
 from webapp.htmx import is_htmx, redirect_for_htmx
-from webapp.moderation.forms import RemovalForm
 from webapp.posts import queries as post_queries
 from webapp.ratelimits import writes
 from webapp.sanitize import editable_text
@@ -129,12 +129,12 @@ def edit(comment_id: int):
     return page()
 
 
-def _preview(comment) -> dict:
+def _confirmation(comment, title: str, question: str, action: str, button: str):
     post = comment.post
     # A taken-down post's title is not shown to the commenter.
     hidden = _("[deleted]") if post.deleted_at else _("[removed]")
-    title = post.title if post.is_visible else hidden
-    return {"title": title, "html": comment.body_html}
+    preview = {"title": post.title if post.is_visible else hidden, "html": comment.body_html}
+    return Confirmation(title, question, action, button, _comment_url(comment), preview)
 
 
 @bp.route("/comments/<id:comment_id>/delete", methods=["GET", "POST"])
@@ -145,17 +145,15 @@ def delete(comment_id: int):
     stay in the thread."""
     comment = _comment(comment_id)
     errors_return_to(_comment_url(comment))
-    if request.method == "GET":
-        if not permissions.can_delete(current_user, comment):
-            abort(403)
-        return confirmation(
-            title=_("Delete comment"),
-            question=_("Delete this comment? Replies to it stay."),
-            action=url_for("comments.delete", comment_id=comment.id),
-            button=_("Delete"),
-            cancel_url=_comment_url(comment),
-            preview=_preview(comment),
-        )
+    ask = _confirmation(
+        comment,
+        _("Delete comment"),
+        _("Delete this comment? Replies to it stay."),
+        url_for("comments.delete", comment_id=comment.id),
+        _("Delete"),
+    )
+    if question := ask_first(ask, permissions.can_delete(current_user, comment)):
+        return question
     services.delete_comment(current_user, comment)
     flash(_("Your comment has been deleted."), "info")
     offer_undo(url_for("comments.undelete", comment_id=comment.id), _("Undo"))
@@ -180,25 +178,16 @@ def undelete(comment_id: int):
 def remove(comment_id: int):
     """A moderator removes a comment, giving a reason (on a confirmation form)."""
     comment = _comment(comment_id)
-    form = RemovalForm()
-
-    def page(status: int = 200):
-        return confirmation(
-            title=_("Remove comment"),
-            question=_("Remove this comment from the discussion? The reason goes into the log."),
-            action=url_for("comments.remove", comment_id=comment.id),
-            button=_("Remove comment"),
-            cancel_url=_comment_url(comment),
-            preview=_preview(comment),
-            reason_form=form,
-            status=status,
-        )
-
-    if request.method == "GET":
-        require_moderator(current_user, comment.post.community_id)
-        return page()
-    errors_show_in(form, lambda: page(422), "reason")
+    ask = _confirmation(
+        comment,
+        _("Remove comment"),
+        _("Remove this comment from the discussion? The reason goes into the log."),
+        url_for("comments.remove", comment_id=comment.id),
+        _("Remove comment"),
+    )
     # The service checks who may remove and that a reason was given.
-    services.remove_comment(current_user, comment, form.reason.data)
+    remove_it = partial(services.remove_comment, current_user, comment)
+    if question := ask_moderator_for_reason(ask, comment.post.community_id, remove_it):
+        return question
     flash(_("The comment has been removed."), "info")
     return redirect(_comment_url(comment), code=303)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -10,9 +12,7 @@ from webapp import idempotency
 from webapp.comments import queries as comment_queries
 from webapp.comments.forms import CommentForm
 from webapp.communities import queries as community_queries
-from webapp.communities.permissions import require_moderator
-from webapp.confirmation import confirmation
-from webapp.moderation.forms import RemovalForm
+from webapp.confirmation import Confirmation, ask_first, ask_moderator_for_reason
 from webapp.posts import permissions, queries, services
 from webapp.posts.forms import PostForm
 from webapp.ratelimits import writes
@@ -104,7 +104,6 @@ def detail(post_id: int, slug: str):
         "posts/detail.html",
         **page.context(),
         comment_form=CommentForm(formdata=None),
-        removal_form=RemovalForm(formdata=None),
     )
 
 
@@ -140,27 +139,21 @@ def edit(post_id: int):
     return page()
 
 
-def _preview(post) -> dict:
-    return {"title": post.title, "html": post.body_html}
-
-
 @bp.route("/p/<id:post_id>/delete", methods=["GET", "POST"])
 @signed_in(_back_to_post)
 @writes
 def delete(post_id: int):
     """Delete your post (after a confirmation); the discussion under it stays."""
     post = _acted_on_post(post_id)
-    if request.method == "GET":
-        if not permissions.can_delete(current_user, post):
-            abort(403)
-        return confirmation(
-            title=_("Delete post"),
-            question=_("Delete this post? Its comments stay, under “[deleted]”."),
-            action=url_for("posts.delete", post_id=post.id),
-            button=_("Delete"),
-            cancel_url=_canonical_url(post),
-            preview=_preview(post),
-        )
+    ask = _confirmation(
+        post,
+        _("Delete post"),
+        _("Delete this post? Its comments stay, under “[deleted]”."),
+        url_for("posts.delete", post_id=post.id),
+        _("Delete"),
+    )
+    if question := ask_first(ask, permissions.can_delete(current_user, post)):
+        return question
     services.delete_post(current_user, post)
     flash(_("Your post has been deleted."), "info")
     return redirect(_canonical_url(post), code=303)
@@ -172,28 +165,24 @@ def delete(post_id: int):
 def remove(post_id: int):
     """A moderator removes a post, giving a reason (on a confirmation form)."""
     post = _acted_on_post(post_id)
-    form = RemovalForm()
-
-    def page(status: int = 200):
-        return confirmation(
-            title=_("Remove post"),
-            question=_("Remove this post from the community? The reason goes into the log."),
-            action=url_for("posts.remove", post_id=post.id),
-            button=_("Remove post"),
-            cancel_url=_canonical_url(post),
-            preview=_preview(post),
-            reason_form=form,
-            status=status,
-        )
-
-    if request.method == "GET":
-        require_moderator(current_user, post.community_id)
-        return page()
-    errors_show_in(form, lambda: page(422), "reason")
+    ask = _confirmation(
+        post,
+        _("Remove post"),
+        _("Remove this post from the community? The reason goes into the log."),
+        url_for("posts.remove", post_id=post.id),
+        _("Remove post"),
+    )
     # The service checks who may remove and that a reason was given.
-    services.remove_post(current_user, post, form.reason.data)
+    remove_it = partial(services.remove_post, current_user, post)
+    if question := ask_moderator_for_reason(ask, post.community_id, remove_it):
+        return question
     flash(_("The post has been removed."), "info")
     return redirect(_canonical_url(post), code=303)
+
+
+def _confirmation(post, title: str, question: str, action: str, button: str) -> Confirmation:
+    preview = {"title": post.title, "html": post.body_html}
+    return Confirmation(title, question, action, button, _canonical_url(post), preview)
 
 
 @bp.route("/p/<id:post_id>/restore", methods=["POST"])
