@@ -118,8 +118,21 @@ def pinned_posts(community_id: int) -> list[Post]:
     return list(db.session.scalars(statement).unique())
 
 
-def has_subscriptions(user_id: int) -> bool:
-    """Whether a user joined any community or follows anyone (else home is empty)."""
+@dataclass(frozen=True)
+class Subscriptions:
+    """Whether a user joined any community and whether they follow anyone."""
+
+    joined: bool
+    follows: bool
+
+    @property
+    def any(self) -> bool:
+        return self.joined or self.follows
+
+
+def subscriptions(user_id: int) -> Subscriptions:
+    """What feeds a user's home (one statement); with neither, home is empty."""
     joined = select(Membership.user_id).where(Membership.user_id == user_id).exists()
     follows = select(Follow.follower_id).where(Follow.follower_id == user_id).exists()
-    return bool(db.session.scalar(select(joined | follows)))
+    row = db.session.execute(select(joined.label("joined"), follows.label("follows"))).one()
+    return Subscriptions(joined=bool(row.joined), follows=bool(row.follows))

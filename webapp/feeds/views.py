@@ -7,22 +7,33 @@ from flask import Blueprint
 from flask_login import current_user
 
 from webapp.feeds import queries
-from webapp.feeds.rendering import render_feed, requested_order
+from webapp.feeds.rendering import card_excerpt, link_domain, render_feed, requested_order
 from webapp.urls import carries_query
 
 bp = Blueprint("feeds", __name__)
+# Post cards appear in every area's pages (communities, tags, profiles): app-wide.
+bp.add_app_template_filter(link_domain, "link_domain")
+bp.add_app_template_filter(card_excerpt, "card_excerpt")
 
 
 @bp.route("/")
 @carries_query("sort", "t")
 def home():
-    """Your communities and the people you follow; everything for guests."""
+    """Your communities and the people you follow; everything for guests and for
+    people who have joined and followed nobody yet."""
     order = requested_order()
     if not current_user.is_authenticated:
         return render_feed("feeds/home.html", order, feed_kind="all")
-    if not queries.has_subscriptions(current_user.id):
+    subscriptions = queries.subscriptions(current_user.id)
+    if not subscriptions.any:
         return render_feed("feeds/home.html", order, feed_kind="welcome")
-    return render_feed("feeds/home.html", order, feed_kind="home", home_of=current_user.id)
+    return render_feed(
+        "feeds/home.html",
+        order,
+        feed_kind="home",
+        home_of=current_user.id,
+        joined_none=not subscriptions.joined,
+    )
 
 
 @bp.route("/all")
