@@ -20,6 +20,7 @@ class ThreadNode:
     comment: Comment
     children: list[ThreadNode] = field(default_factory=list)
     hidden_replies: int = 0  # replies beyond the visible depth
+    reply_count: int = 0  # every loaded reply under this comment, at any depth
 
 
 def _sort_key(sort: str):
@@ -47,9 +48,11 @@ def comment_thread(post_id: int, sort: str, root: Comment | None = None) -> list
         base_depth = root.depth
     nodes: dict[int, ThreadNode] = {}
     roots: list[ThreadNode] = []
+    loaded: list[ThreadNode] = []  # in path order: every parent before its replies
     for comment in db.session.scalars(statement).unique():
         node = ThreadNode(comment)
         nodes[comment.id] = node
+        loaded.append(node)
         parent = nodes.get(comment.parent_id) if comment.parent_id else None
         relative_depth = comment.depth - base_depth
         if parent is None:
@@ -58,6 +61,10 @@ def comment_thread(post_id: int, sort: str, root: Comment | None = None) -> list
             parent.hidden_replies += 1
         else:
             parent.children.append(node)
+    for node in reversed(loaded):  # replies first, so each count is complete when added
+        parent = nodes.get(node.comment.parent_id) if node.comment.parent_id else None
+        if parent is not None:
+            parent.reply_count += 1 + node.reply_count
     key = _sort_key(sort)
 
     def arrange(siblings: list[ThreadNode]) -> None:
