@@ -7,9 +7,9 @@ from flask import Blueprint, abort, render_template, request
 from webapp.converters import TagConverter
 from webapp.feeds.rendering import render_feed, requested_order
 from webapp.htmx import render_page_or_partial
-from webapp.urls import carries_query
 from webapp.tags import queries
 from webapp.tags.names import normalize_tag, split_tags
+from webapp.urls import carries_query
 
 bp = Blueprint("tags", __name__)
 
