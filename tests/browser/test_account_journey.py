@@ -121,11 +121,14 @@ def test_sign_out_ends_a_remembered_sign_in_for_good(page: Page, browser, live_s
     username = unique_username("remember")
     context_of_page = page.context
     page.goto("/auth/register")
+    assert_accessible(page)
     page.get_by_label("Email address").fill(f"{username}@example.org")
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password", exact=True).fill(PASSWORD)
     page.get_by_label("Password again").fill(PASSWORD)
     page.get_by_role("main").get_by_role("button", name="Sign up").click()
+    expect(page.get_by_label("Email or username")).to_have_value(username)
+    assert_accessible(page)
     page.get_by_label("Password", exact=True).fill(PASSWORD)
     page.get_by_label("Keep me signed in on this device").check()
     page.get_by_role("main").get_by_role("button", name="Sign in").click()
@@ -136,9 +139,11 @@ def test_sign_out_ends_a_remembered_sign_in_for_good(page: Page, browser, live_s
     account_nav(page).get_by_text(username, exact=True).click()
     account_nav(page).get_by_role("button", name="Sign out").click()
     expect(page.get_by_role("status")).to_contain_text("You are signed out.")
+    assert_accessible(page)
     assert "remember_token" not in {cookie["name"] for cookie in context_of_page.cookies()}
     page.goto("/settings/account")
     expect(page.get_by_role("heading", level=1)).to_have_text("Sign in")
+    assert_accessible(page)
 
     # Someone who copied both cookies before the sign-out gets nothing from them.
     thief = browser.new_context(base_url=live_server)
