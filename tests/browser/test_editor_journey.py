@@ -142,6 +142,12 @@ def test_a_new_post_stores_exactly_what_was_typed(page: Page, request, stored):
     name = start_community(page, "Words")
     page.goto(f"/c/{name}/submit")
     assert_accessible(page)
+    # How to write without the editor is said only where there is no editor.
+    plain_text_hint = page.get_by_text("Optional. Leave a blank line between paragraphs.")
+    if javascript:
+        expect(plain_text_hint).to_be_hidden()
+    else:
+        expect(plain_text_hint).to_be_visible()
     page.get_by_label("Title").fill("Exactly this")
     type_into_editor(page, page.locator(".post-form"), "Hello world", javascript, "Text")
     page.get_by_role("button", name="Publish").click()
