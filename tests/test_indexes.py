@@ -125,3 +125,20 @@ def test_fuzzy_name_matching_uses_the_trigram_index(db_session, app):
             "SELECT 1 FROM profiles WHERE lower(username || ' ' || display_name) % 'carmn'"
         )
     assert "ix_profiles_trigram" in explained, explained
+
+
+def test_a_deep_page_starts_at_its_cursor_in_the_index(db_session, app):
+    """The keyset bound is a row comparison PostgreSQL can start an index scan at, not a
+    filter over every row before it (page 20,000 of a feed was 11-24 times slower)."""
+    from datetime import UTC, datetime
+
+    from webapp.pagination import SortKey, _after
+
+    keys = (SortKey(Post.created_at), SortKey(Post.id))
+    after = _after(keys, (datetime(2026, 1, 1, tzinfo=UTC), 500_000))
+    statement = ordered(select(Post.id).where(after), Post.created_at, Post.id)
+    with app.app_context():
+        explained = plan(statement)
+    assert "ix_posts_created_at_id" in explained, explained
+    bound = [line for line in explained.splitlines() if "Index Cond" in line]
+    assert bound and "ROW(" in bound[0], explained
