@@ -30,6 +30,7 @@ from flask_babel import get_locale as babel_get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from webapp.bidi import isolate_latin_runs
 from webapp.extensions import babel
 
 LANGUAGE_COOKIE = "lang"
@@ -320,6 +321,7 @@ def init_app(app: Flask) -> None:
         percent=percent,
     )
     app.jinja_env.globals.update(
+        isolate_latin_runs=isolate_latin_runs,
         language_choices=language_choices,
         text_direction=text_direction,
         current_locale=lambda: str(babel_get_locale()),
@@ -329,10 +331,3 @@ def init_app(app: Flask) -> None:
         timezone_name=timezone_name,
         timezone_names=timezone_names,
     )
-
-
-def isolate(text: str) -> str:
-    """`text` between FIRST STRONG ISOLATE and POP DIRECTIONAL ISOLATE: a name inside a
-    sentence that cannot hold markup (a flash message, a page title) keeps its own
-    direction, so "Welcome back, alice!" keeps its "!" at the end in Persian too."""
-    return f"\u2068{text}\u2069"

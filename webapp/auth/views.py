@@ -19,8 +19,8 @@ from flask_login import current_user, login_user, logout_user
 
 from webapp.auth import services, sessions
 from webapp.auth.forms import ChangeEmailForm, ChangePasswordForm, LoginForm, RegistrationForm
+from webapp.bidi import isolate
 from webapp.extensions import limiter
-from webapp.i18n import isolate
 from webapp.ratelimits import user_or_address
 from webapp.urls import safe_next_url
 from webapp.web import errors_show_in, render_form, signed_in

@@ -6,12 +6,12 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from webapp.bidi import isolate
 from webapp.communities import permissions, queries, services
 from webapp.communities.forms import CommunityDetailsForm, ModeratorForm, NewCommunityForm
 from webapp.feeds import queries as feed_queries
 from webapp.feeds.rendering import render_feed, requested_order
 from webapp.htmx import is_htmx, render_page_or_partial
-from webapp.i18n import isolate
 from webapp.ratelimits import writes
 from webapp.urls import carries_query
 from webapp.votes.queries import my_post_votes
