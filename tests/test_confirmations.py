@@ -147,3 +147,18 @@ def test_new_post_lets_people_choose_a_community_theirs_first(client, auth, make
     assert html.count('value="mine"') == 1  # not listed twice
     response = client.get("/submit?community=apple")
     assert response.status_code == 302 and response.headers["Location"] == "/c/apple/submit"
+
+
+def test_the_undo_also_stands_where_the_comment_was(client, auth, thread, content):
+    """The page after deleting opens at the comment, far below the message: its author
+    finds Undo there too, and nobody else does."""
+    auth.login("bob")
+    submit(client, f"/comments/{thread['comment']}/delete", {})
+    client.get("/")  # the message (and its Undo) is shown once, elsewhere
+    page = client.get(f"/p/{thread['post']}/talk").get_data(as_text=True)
+    in_place = page.split(f'id="comment-{thread["comment"]}"')[1].split("</article>")[0]
+    assert f'action="/comments/{thread["comment"]}/undelete"' in in_place
+    auth.logout()
+    auth.login("alice")
+    page = client.get(f"/p/{thread['post']}/talk").get_data(as_text=True)
+    assert "/undelete" not in page

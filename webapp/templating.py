@@ -59,6 +59,7 @@ def permission_helpers() -> dict[str, Callable[..., bool]]:
         "can_see_removed_post": posts.can_see_removed,
         "can_edit_comment": comments.can_edit,
         "can_delete_comment": comments.can_delete,
+        "can_undelete_comment": comments.can_undelete,
         "can_reply_to": comments.can_reply,
         "can_remove_comment": comments.can_remove,
         "can_edit_community": communities.can_edit,
