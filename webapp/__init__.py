@@ -75,12 +75,14 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from webapp.admin.views import bp as admin_bp
     from webapp.auth.views import bp as auth_bp
     from webapp.comments.views import bp as comments_bp
     from webapp.communities.views import bp as communities_bp
     from webapp.feeds.views import bp as feeds_bp
     from webapp.media.views import bp as media_bp
     from webapp.meta.views import bp as meta_bp
+    from webapp.moderation.views import bp as mod_bp
     from webapp.posts.views import bp as posts_bp
     from webapp.profiles.views import bp as profiles_bp
     from webapp.search.views import bp as search_bp
@@ -99,6 +101,8 @@ def _register_blueprints(app: Flask) -> None:
         votes_bp,
         profiles_bp,
         search_bp,
+        admin_bp,
+        mod_bp,
     ):
         app.register_blueprint(blueprint)
 

@@ -47,6 +47,7 @@ def editor_labels() -> dict[str, str]:
 def permission_helpers() -> dict[str, Callable[..., bool]]:
     """The permission rules templates may ask, by name: each is the one function its
     area's services use too, so a page never shows a button the service would refuse."""
+    from webapp.admin.permissions import can_open_admin
     from webapp.comments import permissions as comments
     from webapp.communities import permissions as communities
     from webapp.posts import permissions as posts
@@ -66,6 +67,7 @@ def permission_helpers() -> dict[str, Callable[..., bool]]:
         "can_leave_community": communities.can_leave,
         "can_dismiss_moderators": communities.can_dismiss_moderators,
         "can_edit_profile": profiles.can_edit_profile,
+        "can_open_admin": can_open_admin,
         "shows_follow_button": profiles.shows_follow_button,
         "shows_vote_buttons": votes.shows_vote_buttons,
     }
@@ -75,6 +77,7 @@ def init_app(app: Flask) -> None:
     from webapp.confirmation import take_undo
     from webapp.moderation.log import action_label
     from webapp.profiles.avatars import avatar_url
+    from webapp.reports.queries import open_reports_link
 
     app.jinja_env.filters["paragraphs"] = paragraphs
     app.jinja_env.globals.update(
@@ -82,6 +85,7 @@ def init_app(app: Flask) -> None:
         editor_labels=editor_labels,
         avatar_url=avatar_url,
         current_path=current_path,
+        open_reports_link=open_reports_link,
         take_undo=take_undo,
         # This page's URL with query arguments changed: only the keys the page declares
         # (webapp.urls.carries_query) are kept from the request.

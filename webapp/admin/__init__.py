@@ -1,1 +1,2 @@
-"""The site administrators' area: promoting admins today, the `/admin` pages next."""
+"""The site administrators' area: /admin pages (webapp/admin/views) behind one guard
+(webapp/admin/guard.py), and the services they and `flask admin` share."""

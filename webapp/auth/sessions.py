@@ -6,12 +6,15 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+import time
 from datetime import timedelta
 
+from flask import session as flask_session
 from sqlalchemy import delete, select
 
 from webapp.extensions import db
 from webapp.models import User, UserSession, utc_now
+from webapp.reports.queries import open_reports_column
 
 # last_seen_at is written at most this often, so reading a page rarely writes.
 LAST_SEEN_EVERY = timedelta(minutes=5)
@@ -56,13 +59,13 @@ def user_for_session_id(session_id: str, ip_address: str = "") -> User | None:
     if not token or len(token) > 100:
         return None
     row = db.session.execute(
-        select(UserSession, User)
+        select(UserSession, User, open_reports_column())
         .join(User, User.id == UserSession.user_id)
         .where(UserSession.token_hash == _hash(token))
     ).first()
     if row is None:
         return None
-    device, user = row
+    device, user, user.open_report_count = row
     if not user.is_active:
         return None
     now = utc_now()
@@ -142,3 +145,22 @@ def describe_device(user_agent: str) -> str:
     if browser and system:
         return _("%(browser)s on %(system)s", browser=browser, system=system)
     return browser or system or _("Unknown device")
+
+
+# -- When the password was last typed on this device ---------------------------------------
+
+_PASSWORD_TYPED_AT = "password_typed_at"
+
+
+def mark_password_typed() -> None:
+    """The person just typed their password here (signing in, or confirming it)."""
+    flask_session[_PASSWORD_TYPED_AT] = int(time.time())
+
+
+def password_typed_within(period: timedelta) -> bool:
+    """Whether the password was typed on this device within `period` (a session that a
+    remember cookie restored has not typed it)."""
+    typed_at = flask_session.get(_PASSWORD_TYPED_AT)
+    if not isinstance(typed_at, int):
+        return False
+    return 0 <= time.time() - typed_at < period.total_seconds()

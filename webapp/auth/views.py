@@ -45,6 +45,7 @@ def _start_session(user, remember: bool) -> None:
     session.clear()
     sessions.open_session(user, request.user_agent.string, request.remote_addr or "")
     login_user(user, remember=remember)
+    sessions.mark_password_typed()
     services.record_login(user)
 
 

@@ -6,6 +6,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 
 from webapp.comments import permissions
+from webapp.communities import bans
 from webapp.communities.permissions import require_moderator
 from webapp.domain import DomainError
 from webapp.extensions import db
@@ -48,6 +49,7 @@ def add_comment(author: User, post: Post, parent_id: int | None, body: RichText 
         raise CommentError(_l("This post is locked: it takes no new comments."), status=403)
     if not post_permissions.can_comment(author, post):
         raise CommentError(_l("You cannot comment on this post."), status=403)
+    bans.require_not_banned(author, post.community_id)
     parent = None
     if parent_id is not None:
         parent = db.session.get(Comment, parent_id)

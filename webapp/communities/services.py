@@ -11,7 +11,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import CursorResult, delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 
-from webapp.communities import permissions
+from webapp.communities import bans, permissions
 from webapp.domain import DomainError
 from webapp.extensions import db
 from webapp.models import Community, Membership, Profile, User
@@ -111,6 +111,7 @@ def _change_member_count(community_id: int, delta: int) -> None:
 
 def join_community(user: User, community: Community) -> bool:
     """Join; joining twice changes nothing. Returns whether a membership was added."""
+    bans.require_not_banned(user, community.id)
     savepoint = db.session.begin_nested()
     try:
         db.session.add(Membership(user_id=user.id, community_id=community.id, role=ROLE_MEMBER))

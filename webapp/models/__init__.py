@@ -2,12 +2,14 @@
 
 from webapp.models.base import Base, utc_now
 from webapp.models.comment import Comment, comment_path
-from webapp.models.community import Community, Membership
+from webapp.models.community import Community, CommunityBan, Membership
 from webapp.models.follow import Follow
 from webapp.models.moderation_action import ModerationAction
 from webapp.models.post import Post
 from webapp.models.profile import Profile
+from webapp.models.report import Report
 from webapp.models.session import FormSubmission, UserSession
+from webapp.models.site_setting import SiteSetting
 from webapp.models.tag import Tag, post_tags
 from webapp.models.token import ApiToken
 from webapp.models.user import User
@@ -20,12 +22,15 @@ __all__ = [
     "Comment",
     "CommentVote",
     "Community",
+    "CommunityBan",
     "Follow",
     "FormSubmission",
     "Membership",
     "Post",
     "PostVote",
     "Profile",
+    "Report",
+    "SiteSetting",
     "Tag",
     "User",
     "UserSession",

@@ -74,3 +74,26 @@ class Membership(Base):
         CheckConstraint(f"role IN {ROLES!r}", name="role_known"),
         Index("ix_memberships_community_id_joined_at", "community_id", "joined_at"),
     )
+
+
+class CommunityBan(Base):
+    """A person banned from one community by its moderators or a site admin: they can
+    read it but not post, comment, vote or join there until `expires_at` (None: for good)."""
+
+    __tablename__ = "community_bans"
+
+    community_id: Mapped[int] = mapped_column(
+        ForeignKey("communities.id", ondelete="CASCADE"), primary_key=True
+    )
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    banned_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    reason: Mapped[str] = mapped_column(String(500), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
+    expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    __table_args__ = (
+        Index("ix_community_bans_community_id_created_at", "community_id", "created_at"),
+        Index("ix_community_bans_user_id", "user_id"),
+    )

@@ -24,9 +24,14 @@ class ModerationAction(Base):
     target_type: Mapped[str] = mapped_column(String(30))
     target_id: Mapped[int | None] = mapped_column(Integer)
     reason: Mapped[str] = mapped_column(String(500), default="")
+    # What the target was called when the action was taken (a username, a community's
+    # name, a post's title), so the log still reads well once the target is gone.
+    target_label: Mapped[str] = mapped_column(String(200), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
 
     __table_args__ = (
         Index("ix_moderation_actions_created_at_id", "created_at", "id"),
         Index("ix_moderation_actions_community_id_created_at", "community_id", "created_at"),
+        Index("ix_moderation_actions_actor_id_created_at_id", "actor_id", "created_at", "id"),
+        Index("ix_moderation_actions_action_created_at_id", "action", "created_at", "id"),
     )

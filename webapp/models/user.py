@@ -28,6 +28,9 @@ class User(UserMixin, Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     banned_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Why and until when (None: until an admin lifts it); set by webapp.admin.services.
+    banned_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    ban_reason: Mapped[str] = mapped_column(String(500), default="")
     locale: Mapped[str | None] = mapped_column(String(16))
     timezone: Mapped[str | None] = mapped_column(String(64))
 
@@ -37,8 +40,15 @@ class User(UserMixin, Base):
     )
 
     @property
+    def is_banned(self) -> bool:
+        """Banned now: a ban with an end date is over once that date has passed."""
+        if self.banned_at is None:
+            return False
+        return self.banned_until is None or self.banned_until > utc_now()
+
+    @property
     def is_active(self) -> bool:  # Flask-Login: banned users cannot sign in
-        return self.banned_at is None
+        return not self.is_banned
 
     def get_id(self) -> str:
         """Flask-Login keeps this in the session and the remember cookie: it names the

@@ -29,6 +29,7 @@ def record_action(
     *,
     community_id: int | None = None,
     reason: str = "",
+    target_label: str = "",
 ) -> None:
     """Add a log entry to the current transaction (the caller commits)."""
     db.session.add(
@@ -39,6 +40,7 @@ def record_action(
             target_id=target_id,
             community_id=community_id,
             reason=reason[:REASON_MAX],
+            target_label=target_label[:200],
         )
     )
 
@@ -54,6 +56,18 @@ ACTION_LABELS = {
     "remove_post": _l("removed a post"),
     "restore_post": _l("restored a post"),
     "remove_comment": _l("removed a comment"),
+    "restore_comment": _l("restored a comment"),
+    "ban_user": _l("banned a person from the site"),
+    "unban_user": _l("lifted a person's ban"),
+    "promote_admin": _l("made a person a site admin"),
+    "demote_admin": _l("removed a site admin"),
+    "purge_user": _l("removed everything a person wrote"),
+    "transfer_community": _l("handed a community to a new owner"),
+    "delete_community": _l("deleted a community"),
+    "ban_from_community": _l("banned a person from the community"),
+    "unban_from_community": _l("lifted a person's community ban"),
+    "dismiss_report": _l("dismissed a report"),
+    "edit_site_settings": _l("changed the site settings"),
 }
 
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, select, update
 
+from webapp.communities import bans
 from webapp.domain import DomainError
 from webapp.extensions import db
 from webapp.locking import lock_for_update
@@ -54,6 +55,8 @@ def _cast(user: User, item, item_model, vote_model, item_key: str, value: int) -
         ensure_loaded(item, "post")  # the rule reads it; the lock's reload dropped it
     if not permissions.can_vote(user, item):
         raise VoteError(_l("This can no longer be voted on."), status=409)
+    post = item if isinstance(item, Post) else item.post
+    bans.require_not_banned(user, post.community_id)
     key_column = getattr(vote_model, item_key)
     vote_filter = (vote_model.user_id == user.id, key_column == item.id)
     old = db.session.scalar(select(vote_model.value).where(*vote_filter)) or 0

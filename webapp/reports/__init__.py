@@ -1,0 +1,2 @@
+"""Reports: anyone signed in reports a post, comment, person or community; moderators
+and admins resolve them."""
