@@ -85,6 +85,7 @@ def _register_blueprints(app: Flask) -> None:
     from webapp.moderation.views import bp as mod_bp
     from webapp.posts.views import bp as posts_bp
     from webapp.profiles.views import bp as profiles_bp
+    from webapp.reports.views import bp as reports_bp
     from webapp.search.views import bp as search_bp
     from webapp.tags.views import bp as tags_bp
     from webapp.votes.views import bp as votes_bp
@@ -103,6 +104,7 @@ def _register_blueprints(app: Flask) -> None:
         search_bp,
         admin_bp,
         mod_bp,
+        reports_bp,
     ):
         app.register_blueprint(blueprint)
 

@@ -248,6 +248,9 @@ def compile_catalogs() -> None:
 
 
 def init_app(app: Flask) -> None:
+    from webapp.admin.cli import admin_group  # flask admin ban/unban/promote/demote/list
+
     app.cli.add_command(create_admin_command)
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(translate_group)
+    app.cli.add_command(admin_group)

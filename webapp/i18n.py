@@ -5,7 +5,10 @@ Languages: the default (English, the source language) and every catalog found in
 restricts that set. Languages not listed in `translations/complete.txt` are shown as
 partly translated, with the share of their catalog that is translated.
 Locale: the signed-in user's setting, else the guest's cookie, else the best
-Accept-Language match among the shipped catalogs, else the default (English).
+Accept-Language match among the shipped catalogs, else the site's default language
+(chosen by an admin on /admin/settings; English unless changed). A person's own choice
+comes first, then what their browser asks for, then the site's choice: a Persian site
+still speaks English to a browser that asks for English and not Persian.
 Time zone: the user's setting, else the browser's (a cookie), else UTC.
 """
 
@@ -155,7 +158,18 @@ def select_locale() -> str:
         matched = request.accept_languages.best_match(supported_locales())
     except ValueError:  # a malformed header never breaks the page
         matched = None
-    return matched or current_app.config["BABEL_DEFAULT_LOCALE"]
+    return matched or site_default_language()
+
+
+SITE_DEFAULT_LANGUAGE = "quorum.site_default_language"
+
+
+def site_default_language() -> str:
+    """The language an admin chose for the site (/admin/settings), for people who chose
+    none and whose browser asks for none of the site's languages. The site settings
+    register the function that reads it (webapp.templating), as they need this module."""
+    chosen = current_app.extensions.get(SITE_DEFAULT_LANGUAGE)
+    return (chosen() if chosen else None) or current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
 _ZONES: frozenset[str] | None = None

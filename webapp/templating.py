@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from flask import Flask, current_app, request
+from flask import Flask, has_request_context, request
 from flask_babel import gettext as _
 from markupsafe import Markup
 
@@ -63,6 +63,7 @@ def permission_helpers() -> dict[str, Callable[..., bool]]:
         "can_undelete_comment": comments.can_undelete,
         "can_reply_to": comments.can_reply,
         "can_remove_comment": comments.can_remove,
+        "can_restore_comment": comments.can_restore,
         "can_edit_community": communities.can_edit,
         "can_leave_community": communities.can_leave,
         "can_dismiss_moderators": communities.can_dismiss_moderators,
@@ -75,9 +76,11 @@ def permission_helpers() -> dict[str, Callable[..., bool]]:
 
 def init_app(app: Flask) -> None:
     from webapp.confirmation import take_undo
+    from webapp.i18n import SITE_DEFAULT_LANGUAGE
     from webapp.moderation.log import action_label
     from webapp.profiles.avatars import avatar_url
     from webapp.reports.queries import open_reports_link
+    from webapp.site_settings import ANNOUNCEMENT_COOKIE, current_settings, visible_announcement
 
     app.jinja_env.filters["paragraphs"] = paragraphs
     app.jinja_env.globals.update(
@@ -97,6 +100,16 @@ def init_app(app: Flask) -> None:
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
 
+    # The locale selector's last resort is the site's default language (webapp.i18n).
+    app.extensions[SITE_DEFAULT_LANGUAGE] = lambda: current_settings().default_language
+
     @app.context_processor
     def site_context():
-        return {"site_name": current_app.config["SITE_NAME"]}
+        # The settings come from the request's copy or the shared cache: no statement.
+        settings = current_settings()
+        dismissed = request.cookies.get(ANNOUNCEMENT_COOKIE) if has_request_context() else None
+        return {
+            "site_name": settings.site_name,
+            "site_settings": settings,
+            "announcement": visible_announcement(settings, dismissed),
+        }

@@ -9,7 +9,7 @@ with its outcome once resolved. community_bans: people a community's moderators 
 from posting there. site_settings: what an admin sets on /admin/settings (a missing row
 means the default). users gain the reason and optional end of a ban; the moderation
 log gains the target's name at the time (target_label) and indexes to filter it by
-actor and by action.
+actor, by action and by target (a person's history).
 """
 
 from alembic import op
@@ -160,6 +160,11 @@ def upgrade():
             ["actor_id", "created_at", "id"],
             unique=False,
         )
+        batch_op.create_index(
+            "ix_moderation_actions_target_type_target_id_created_at_id",
+            ["target_type", "target_id", "created_at", "id"],
+            unique=False,
+        )
 
     with op.batch_alter_table("users", schema=None) as batch_op:
         batch_op.add_column(sa.Column("banned_until", sa.DateTime(timezone=True), nullable=True))
@@ -174,6 +179,7 @@ def downgrade():
         batch_op.drop_column("banned_until")
 
     with op.batch_alter_table("moderation_actions", schema=None) as batch_op:
+        batch_op.drop_index("ix_moderation_actions_target_type_target_id_created_at_id")
         batch_op.drop_index("ix_moderation_actions_actor_id_created_at_id")
         batch_op.drop_index("ix_moderation_actions_action_created_at_id")
         batch_op.drop_column("target_label")

@@ -17,7 +17,7 @@ import pytest
 
 from tests.support.accessibility import watch
 from tests.support.databases import fresh_database
-from tests.support.live_server import REPO_ROOT, serve
+from tests.support.live_server import REPO_ROOT, run_flask, serve, server_environment
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -34,11 +34,26 @@ ARTIFACTS = REPO_ROOT / "test-artifacts" / "browser"
 
 
 @pytest.fixture(scope="session")
-def live_server(tmp_path_factory):
-    """Base URL of gunicorn serving the app on a fresh, migrated database."""
+def live_database(tmp_path_factory):
+    """The URL of the fresh database the live server uses."""
     directory = tmp_path_factory.mktemp("browser")
-    with fresh_database(directory, "browser") as database_url, serve(database_url) as url:
+    with fresh_database(directory, "browser") as database_url:
+        yield database_url
+
+
+@pytest.fixture(scope="session")
+def live_server(live_database):
+    """Base URL of gunicorn serving the app on a fresh, migrated database."""
+    with serve(live_database) as url:
         yield url
+
+
+@pytest.fixture(scope="session")
+def site_command(live_server, live_database):
+    """`site_command("admin", "promote", name)` runs a flask command on the live site's
+    database, as an operator on the server would; returns its output."""
+    environment = server_environment(live_database)
+    return lambda *arguments: run_flask(environment, *arguments)
 
 
 @pytest.fixture(scope="session")

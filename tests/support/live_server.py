@@ -50,10 +50,10 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def migrate(env: dict[str, str]) -> None:
-    """Build the schema with the real migrations, as a deploy does."""
+def run_flask(env: dict[str, str], *arguments: str) -> str:
+    """Run `flask --app wsgi ARGUMENTS` as an operator would; its output (fails on error)."""
     flask = REPO_ROOT / ".venv" / "bin" / "flask"
-    command = [str(flask) if flask.exists() else "flask", "--app", "wsgi", "db", "upgrade"]
+    command = [str(flask) if flask.exists() else "flask", "--app", "wsgi", *arguments]
     result = subprocess.run(
         command, cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=120
     )
@@ -61,6 +61,12 @@ def migrate(env: dict[str, str]) -> None:
         raise RuntimeError(
             f"`{' '.join(command)}` failed ({result.returncode}):\n{result.stdout}{result.stderr}"
         )
+    return result.stdout
+
+
+def migrate(env: dict[str, str]) -> None:
+    """Build the schema with the real migrations, as a deploy does."""
+    run_flask(env, "db", "upgrade")
 
 
 def _healthy(url: str) -> bool:

@@ -11,6 +11,7 @@ from webapp.auth.passwords import hash_password, password_matches, password_prob
 from webapp.domain import DomainError
 from webapp.extensions import db
 from webapp.models import Profile, User, utc_now
+from webapp.site_settings import require_registration_open
 
 # Compared against when the account does not exist, so that a missing account costs
 # the same time as a wrong password and response times do not reveal who is registered.
@@ -28,7 +29,9 @@ class EmailTaken(AccountError):
 def sign_up(email: str, username: str, password: str) -> User | None:
     """The public sign-up: like `register_user`, but an address that already has an
     account creates nothing and returns None, after the same work as a new account, so
-    that the answer does not tell a stranger who is registered here."""
+    that the answer does not tell a stranger who is registered here. Refused while an
+    admin has closed sign-ups."""
+    require_registration_open()
     try:
         return register_user(email, username, password)
     except EmailTaken:
@@ -79,8 +82,18 @@ def sign_in_check(identifier: str, password: str) -> User:
     user = authenticate(identifier, password)
     if user is None:
         raise AccountError(_l("That email/username and password do not match."), "password")
-    if not user.is_active:
-        raise AccountError(_l("This account has been suspended."), "identifier")
+    if user.is_banned:
+        from webapp.i18n import date_time
+
+        if user.banned_until is None:
+            message = _l("This account is suspended. Reason: %(reason)s", reason=user.ban_reason)
+        else:
+            message = _l(
+                "This account is suspended until %(date)s. Reason: %(reason)s",
+                date=date_time(user.banned_until),
+                reason=user.ban_reason,
+            )
+        raise AccountError(message, "identifier")
     return user
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 import time
+from collections.abc import Callable
 from datetime import timedelta
 
 from flask import session as flask_session
@@ -50,9 +51,13 @@ def open_session(user: User, user_agent: str, ip_address: str) -> UserSession:
     return device
 
 
-def user_for_session_id(session_id: str, ip_address: str = "") -> User | None:
+def user_for_session_id(
+    session_id: str, ip_address: str = "", on_banned: Callable[[User], None] | None = None
+) -> User | None:
     """The person a session or remember cookie stands for, or None when that device was
-    signed out (here or everywhere), the password changed, or the account is banned."""
+    signed out (here or everywhere), the password changed, or the account is banned. A
+    banned person's device is signed out for good, and `on_banned(user)` tells them why
+    (it runs in this request: a flash message on the page they asked for)."""
     if not session_id.startswith(SESSION_ID_PREFIX):
         return None  # cookies from before devices were recorded: sign in again
     token = session_id.removeprefix(SESSION_ID_PREFIX)
@@ -66,7 +71,12 @@ def user_for_session_id(session_id: str, ip_address: str = "") -> User | None:
     if row is None:
         return None
     device, user, user.open_report_count = row
-    if not user.is_active:
+    # Every device signed in when a ban began is signed out on its next request, even
+    # if the ban has ended since; the person signs in again once it is over.
+    if user.banned_at is not None and (user.is_banned or device.created_at <= user.banned_at):
+        db.session.execute(delete(UserSession).where(UserSession.id == device.id))
+        if on_banned is not None and user.is_banned:
+            on_banned(user)
         return None
     now = utc_now()
     if now - device.last_seen_at >= LAST_SEEN_EVERY:

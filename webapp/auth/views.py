@@ -22,6 +22,7 @@ from webapp.auth.forms import ChangeEmailForm, ChangePasswordForm, LoginForm, Re
 from webapp.bidi import isolate
 from webapp.extensions import limiter
 from webapp.ratelimits import user_or_address
+from webapp.site_settings import current_settings
 from webapp.urls import safe_next_url
 from webapp.web import errors_show_in, render_form, signed_in
 
@@ -56,6 +57,11 @@ def register():
     if current_user.is_authenticated:
         return redirect(url_for("feeds.home"))
     form = RegistrationForm()
+    settings = current_settings()
+    if not settings.registration_open:
+        # Closed by an admin: the page says so, and a form sent anyway creates nobody.
+        closed = render_template("auth/register.html", form=form, registration_closed=True)
+        return closed, 403 if request.method == "POST" else 200
 
     def page():
         return render_form("auth/register.html", form)
@@ -69,7 +75,7 @@ def register():
         flash(
             _(
                 "Welcome to %(site)s! Sign in with your username and password to start.",
-                site=current_app.config["SITE_NAME"],
+                site=settings.site_name,
             ),
             "success",
         )

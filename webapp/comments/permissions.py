@@ -53,6 +53,11 @@ def can_reply(user, comment: Comment, post: Post | None = None) -> bool:
     return comment.is_visible and post_permissions.can_comment(user, post or comment.post)
 
 
+def can_restore(user, comment: Comment, membership: Membership | None) -> bool:
+    """The community's moderators (and site admins) bring back a removed comment."""
+    return comment.removed_at is not None and community_permissions.is_moderator(user, membership)
+
+
 def can_remove(user, comment: Comment, membership: Membership | None) -> bool:
     """The community's moderators (and site admins) remove visible comments."""
     return comment.is_visible and community_permissions.is_moderator(user, membership)

@@ -140,3 +140,21 @@ def remove_comment(actor: User, comment: Comment, reason: str | None) -> None:
         community_id=community_id,
         reason=reason,
     )
+
+
+def restore_comment(actor: User, comment: Comment) -> None:
+    """Undo a moderator's removal (the mirror of `remove_comment`): the comment counts
+    again unless its author has deleted it meanwhile."""
+    community_id = db.session.execute(
+        select(Post.community_id).where(Post.id == comment.post_id)
+    ).scalar_one()
+    require_moderator(actor, community_id)
+    lock_for_update(comment)
+    if comment.removed_at is None:
+        return
+    comment.removed_at = None
+    comment.removed_by_id = None
+    comment.removal_reason = None
+    if comment.is_visible:
+        _change_comment_count(comment.post_id, +1)
+    record_action(actor.id, "restore_comment", "comment", comment.id, community_id=community_id)

@@ -8,6 +8,7 @@ from flask import (
     current_app,
     flash,
     jsonify,
+    make_response,
     redirect,
     request,
     url_for,
@@ -18,6 +19,7 @@ from sqlalchemy import text
 
 from webapp import faults
 from webapp.extensions import db
+from webapp.htmx import is_htmx
 from webapp.i18n import (
     COOKIE_MAX_AGE,
     LANGUAGE_COOKIE,
@@ -28,6 +30,7 @@ from webapp.i18n import (
 )
 from webapp.meta import services
 from webapp.meta.forms import LanguageForm, PreferencesForm
+from webapp.site_settings import ANNOUNCEMENT_COOKIE, ANNOUNCEMENT_VERSION_LENGTH
 from webapp.urls import back_url
 from webapp.web import render_form, signed_in
 
@@ -106,3 +109,27 @@ def preferences():
         flash(_("Your preferences have been saved."), "success")
         return redirect(url_for("meta.preferences"), 303)
     return render_form("meta/preferences.html", form, zones=sorted(known_timezones()))
+
+
+@bp.route("/announcement/dismiss", methods=["POST"])
+def dismiss_announcement():
+    """Hide the site announcement in this browser (guests too: a cookie holding the
+    announcement's version, so a new announcement shows again)."""
+    version = request.form.get("version") or ""
+    if len(version) != ANNOUNCEMENT_VERSION_LENGTH or not all(
+        char in "0123456789abcdef" for char in version
+    ):
+        abort(400)
+    if is_htmx():  # the banner is swapped for this empty answer: it is gone in place
+        response = make_response("", 200)
+    else:
+        response = redirect(back_url(url_for("feeds.home")), 303)
+    response.set_cookie(
+        ANNOUNCEMENT_COOKIE,
+        version,
+        max_age=COOKIE_MAX_AGE,
+        samesite="Lax",
+        httponly=True,
+        secure=current_app.config["SESSION_COOKIE_SECURE"],
+    )
+    return response

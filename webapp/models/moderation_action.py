@@ -34,4 +34,11 @@ class ModerationAction(Base):
         Index("ix_moderation_actions_community_id_created_at", "community_id", "created_at"),
         Index("ix_moderation_actions_actor_id_created_at_id", "actor_id", "created_at", "id"),
         Index("ix_moderation_actions_action_created_at_id", "action", "created_at", "id"),
+        Index(
+            "ix_moderation_actions_target_type_target_id_created_at_id",
+            "target_type",
+            "target_id",
+            "created_at",
+            "id",
+        ),
     )

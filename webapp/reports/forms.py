@@ -1,0 +1,91 @@
+"""Report forms: filing a report, and a moderator's resolution of one."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import IntegerField, RadioField, SelectField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
+
+from webapp.models.report import (
+    DETAILS_MAX,
+    STATUS_BANNED,
+    STATUS_DISMISSED,
+    STATUS_REMOVED,
+)
+from webapp.moderation.log import REASON_MAX
+from webapp.reports.services import BAN_DAYS_MAX
+
+REASON_LABELS = {
+    "spam": _l("Spam"),
+    "harassment": _l("Harassment"),
+    "hate": _l("Hate"),
+    "violence": _l("Violence or threats"),
+    "illegal": _l("Illegal content"),
+    "rules": _l("Breaks the community's rules"),
+    "other": _l("Something else"),
+}
+
+OUTCOME_LABELS = {
+    STATUS_REMOVED: _l("Remove it"),
+    STATUS_DISMISSED: _l("Dismiss the report"),
+    STATUS_BANNED: _l("Ban the person"),
+}
+
+# What a resolved report says happened.
+RESOLVED_LABELS = {
+    STATUS_REMOVED: _l("Removed"),
+    STATUS_DISMISSED: _l("Dismissed"),
+    STATUS_BANNED: _l("Banned"),
+}
+
+
+class ReportForm(FlaskForm):
+    """Why a person reports something."""
+
+    reason = RadioField(
+        _l("Why are you reporting this?"),
+        choices=[SelectChoice(key, label) for key, label in REASON_LABELS.items()],
+        validators=[DataRequired(_l("Choose why you report this."))],
+    )
+    details = TextAreaField(
+        _l("Details"),
+        description=_l("Optional, except for “Something else”. At most 1000 characters."),
+        validators=[
+            Length(max=DETAILS_MAX, message=_l("Details have at most 1000 characters.")),
+        ],
+    )
+
+
+class ResolveForm(FlaskForm):
+    """One step to resolve a report: what to do, why, and for a ban how long."""
+
+    outcome = SelectField(
+        _l("Outcome"), choices=[SelectChoice(key, label) for key, label in OUTCOME_LABELS.items()]
+    )
+    reason = TextAreaField(
+        _l("Reason"),
+        description=_l("Shown in the moderation log."),
+        validators=[
+            DataRequired(_l("Say why you resolve the report this way.")),
+            Length(max=REASON_MAX, message=_l("A reason has at most 500 characters.")),
+        ],
+    )
+    ban_days = IntegerField(
+        _l("Ban for (days)"),
+        description=_l("For a ban only. Leave empty for a ban until it is lifted."),
+        validators=[
+            Optional(),
+            NumberRange(
+                min=1,
+                max=BAN_DAYS_MAX,
+                message=_l("A ban lasts from 1 to 3650 days (or leave it empty)."),
+            ),
+        ],
+    )
+
+    def offer(self, outcomes: tuple[str, ...]) -> ResolveForm:
+        """Offer only the outcomes that fit the report (and the resolver)."""
+        self.outcome.choices = [SelectChoice(key, OUTCOME_LABELS[key]) for key in outcomes]
+        return self
