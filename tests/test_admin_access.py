@@ -211,9 +211,7 @@ def test_a_form_sent_after_30_minutes_is_carried_and_not_lost(client, auth, worl
     assert 'name="note" value="two\nlines"' in again
 
 
-def test_the_admin_link_and_report_count_show_only_to_those_who_can_use_them(
-    client, auth, world
-):
+def test_the_admin_link_and_report_count_show_only_to_those_who_can_use_them(client, auth, world):
     auth.login("pat")
     html = client.get("/").get_data(as_text=True)
     assert 'href="/admin/"' not in html and "reports-link" not in html

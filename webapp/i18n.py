@@ -33,7 +33,7 @@ from flask_babel import get_locale as babel_get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from webapp.bidi import isolate_latin_runs
+from webapp.bidi import isolate, isolate_latin_runs
 from webapp.extensions import babel
 
 LANGUAGE_COOKIE = "lang"
@@ -333,6 +333,8 @@ def init_app(app: Flask) -> None:
         number=number,
         compact=compact_number,
         percent=percent,
+        # A name or title inside a translated sentence keeps its own direction.
+        isolate=isolate,
     )
     app.jinja_env.globals.update(
         isolate_latin_runs=isolate_latin_runs,

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask import url_for
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import case, func, literal, select
 from sqlalchemy.orm import aliased, joinedload
 
@@ -53,6 +54,17 @@ class LogRow:
     actor: User | None
     community: Community | None
     target_url: str | None  # None once the target is gone (or has no page)
+    target_name: str | None = None  # the target's username or community name today
+
+    @property
+    def target(self) -> str:
+        """What the entry was about: its name then, its name now, or the kind of thing."""
+        entry = self.entry
+        if entry.target_label:
+            return entry.target_label
+        if self.target_name:
+            return self.target_name
+        return str(TARGET_KINDS.get(entry.target_type, entry.target_type))
 
     @property
     def when(self) -> datetime:
@@ -61,6 +73,16 @@ class LogRow:
     @property
     def label(self) -> str:
         return action_label(self.entry.action)
+
+
+TARGET_KINDS = {
+    "post": _l("a post"),
+    "comment": _l("a comment"),
+    "user": _l("a person"),
+    "community": _l("a community"),
+    "report": _l("a report"),
+    "site": _l("the site"),
+}
 
 
 def action_choices() -> list[tuple[str, str]]:
@@ -131,7 +153,7 @@ def log_page(filters: LogFilters, cursor: str | None, page_size: int) -> Page[Lo
         scalars=False,
     )
     rows = [
-        LogRow(entry, actor_user, community, _target_url(entry, name, post_id))
+        LogRow(entry, actor_user, community, _target_url(entry, name, post_id), name)
         for entry, actor_user, community, name, post_id in page.items
     ]
     return Page(items=rows, next_cursor=page.next_cursor)

@@ -12,6 +12,7 @@ from webapp.models.report import (
     DETAILS_MAX,
     STATUS_BANNED,
     STATUS_DISMISSED,
+    STATUS_OPEN,
     STATUS_REMOVED,
 )
 from webapp.moderation.log import REASON_MAX
@@ -38,6 +39,14 @@ RESOLVED_LABELS = {
     STATUS_REMOVED: _l("Removed"),
     STATUS_DISMISSED: _l("Dismissed"),
     STATUS_BANNED: _l("Banned"),
+    STATUS_OPEN: _l("Open"),
+}
+# What was reported, as a table cell names it.
+KIND_LABELS = {
+    "post": _l("Post"),
+    "comment": _l("Comment"),
+    "user": _l("Person"),
+    "community": _l("Community"),
 }
 
 

@@ -11,7 +11,7 @@ from flask_login import current_user
 from webapp.error_pages import render_error
 from webapp.ratelimits import writes
 from webapp.reports import permissions, queries, services
-from webapp.reports.forms import REASON_LABELS, RESOLVED_LABELS, ReportForm
+from webapp.reports.forms import KIND_LABELS, REASON_LABELS, RESOLVED_LABELS, ReportForm
 from webapp.web import errors_show_in, found_or_404, render_form, signed_in
 
 bp = Blueprint("reports", __name__)
@@ -29,6 +29,12 @@ def offers_report_link(user, owner_id) -> bool:
 def report_reason_label(reason: str) -> str:
     """The translated name of a report's reason."""
     return str(REASON_LABELS.get(reason, reason))
+
+
+@bp.app_template_global()
+def report_kind_label(kind: str) -> str:
+    """The translated name of the kind of thing a report is about."""
+    return str(KIND_LABELS.get(kind, kind))
 
 
 @bp.app_template_global()
