@@ -268,10 +268,10 @@ def purge_user(actor: User, target: User, reason: str | None) -> PurgeCounts:
         update(Post).where(Post.id.in_(_visible_posts_of(target.id))).values(**removal),
         execution_options={"synchronize_session": False},
     )
-    # The numbers are part of the record (first, so a long reason cannot cut them off).
-    summary = f"{counts.posts} posts, {counts.comments} comments: {reason}"
+    # The reason is stored as typed (the log is read in every language); each removed
+    # post and comment carries the same reason and remover, so the numbers stay findable.
     record_action(
-        actor.id, "purge_user", "user", target.id, reason=summary, target_label=_label(target)
+        actor.id, "purge_user", "user", target.id, reason=reason, target_label=_label(target)
     )
     db.session.flush()
     return counts
