@@ -215,7 +215,7 @@ def test_health_shows_database_cache_and_the_report_queue(client, site):
     health = html.split('id="health-heading"', 1)[1]
     assert "Database" in health and "Working" in health
     assert "Not answering" not in health
-    assert "1 report waits; the oldest came 2 days ago." in health
+    assert "1 report is waiting (sent 2 days ago)." in health
 
 
 def test_dashboard_refuses_guests_and_people_who_are_not_admins(client, auth, make_user):

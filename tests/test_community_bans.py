@@ -206,7 +206,10 @@ def test_a_moderator_cannot_ban_another_moderator_but_the_owner_can(app, client,
     [
         ({"username": "bob", "reason": ""}, "Say why this person is banned."),
         ({"username": "", "reason": "Rude"}, "Enter a username."),
-        ({"username": "bob", "reason": "Rude", "days": "0"}, "A ban lasts from 1 to 3,650 days."),
+        (
+            {"username": "bob", "reason": "Rude", "days": "0"},
+            "A ban lasts from 1 to 3,650 days (or leave it empty for no end).",
+        ),
         ({"username": "bob", "reason": "r" * 501}, "A reason has at most 500 characters."),
     ],
 )

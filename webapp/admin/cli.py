@@ -15,11 +15,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from webapp.admin import services
-from webapp.admin.people_forms import BAN_DAYS_MAX
 from webapp.admin.people_queries import banned_now, user_by_username
 from webapp.domain import DomainError
 from webapp.extensions import db
 from webapp.models import User
+from webapp.moderation.log import BAN_DAYS_MAX
 
 ACTOR_HELP = "Username of the admin the action is logged under (default: the oldest admin)."
 

@@ -8,8 +8,7 @@ from flask_wtf import FlaskForm
 from wtforms import IntegerField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-from webapp.communities.bans import BAN_DAYS_MAX
-from webapp.moderation.log import REASON_MAX
+from webapp.moderation.log import BAN_DAYS_MAX, BAN_DAYS_MESSAGE, REASON_MAX
 
 USERNAME_FIELD_MAX = 30
 
@@ -37,7 +36,11 @@ class CommunityBanForm(FlaskForm):
         description=_l("Leave empty to ban until a moderator lifts the ban."),
         validators=[
             Optional(),
-            NumberRange(1, BAN_DAYS_MAX, message=_l("A ban lasts from 1 to 3,650 days.")),
+            NumberRange(
+                1,
+                BAN_DAYS_MAX,
+                message=BAN_DAYS_MESSAGE,
+            ),
         ],
     )
 

@@ -11,9 +11,7 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, IntegerField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
-from webapp.moderation.log import REASON_MAX
-
-BAN_DAYS_MAX = 3650
+from webapp.moderation.log import BAN_DAYS_MAX, BAN_DAYS_MESSAGE, REASON_MAX
 
 
 def _reason_field(label, missing_message=None, description=None):
@@ -41,7 +39,7 @@ class BanForm(FlaskForm):
             NumberRange(
                 min=1,
                 max=BAN_DAYS_MAX,
-                message=_l("Give a number of days from 1 to %(max)s.", max=BAN_DAYS_MAX),
+                message=BAN_DAYS_MESSAGE,
             ),
         ],
     )

@@ -18,10 +18,8 @@ from webapp.domain import DomainError
 from webapp.extensions import db
 from webapp.models import Community, CommunityBan, Membership, Profile, User, utc_now
 from webapp.models.community import ROLE_MODERATOR, ROLE_OWNER
-from webapp.moderation.log import REASON_MAX, record_action
+from webapp.moderation.log import BAN_DAYS_MAX, BAN_DAYS_MESSAGE, REASON_MAX, record_action
 from webapp.pagination import Page, SortKey, keyset_page
-
-BAN_DAYS_MAX = 3650
 
 
 def active_ban(user_id: int, community_id: int) -> CommunityBan | None:
@@ -156,7 +154,7 @@ def ban_named(
     Returns the person banned."""
     permissions.require_moderator(actor, community.id)
     if days is not None and not 1 <= days <= BAN_DAYS_MAX:
-        raise DomainError(_l("A ban lasts from 1 to 3,650 days."), "days")
+        raise DomainError(BAN_DAYS_MESSAGE, "days")
     until = utc_now() + timedelta(days=days) if days else None
     target = user_named(username)
     ban_from_community(actor, community, target, reason, until)

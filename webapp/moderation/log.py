@@ -9,6 +9,8 @@ from webapp.extensions import db
 from webapp.models import ModerationAction
 
 REASON_MAX = 500
+BAN_DAYS_MAX = 3650  # the longest ban with an end, site-wide or from a community
+BAN_DAYS_MESSAGE = _l("A ban lasts from 1 to 3,650 days (or leave it empty for no end).")
 
 
 def checked_reason(reason: str | None) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from flask_wtf import FlaskForm
 from wtforms import IntegerField, RadioField, SelectField, TextAreaField
 from wtforms.fields.choices import SelectChoice
@@ -15,8 +16,7 @@ from webapp.models.report import (
     STATUS_OPEN,
     STATUS_REMOVED,
 )
-from webapp.moderation.log import REASON_MAX
-from webapp.reports.services import BAN_DAYS_MAX
+from webapp.moderation.log import BAN_DAYS_MAX, BAN_DAYS_MESSAGE, REASON_MAX
 
 REASON_LABELS = {
     "spam": _l("Spam"),
@@ -42,11 +42,11 @@ RESOLVED_LABELS = {
     STATUS_OPEN: _l("Open"),
 }
 # What was reported, as a table cell names it.
-KIND_LABELS = {
-    "post": _l("Post"),
-    "comment": _l("Comment"),
-    "user": _l("Person"),
-    "community": _l("Community"),
+KIND_LABELS = {  # nouns: "Post" and "Comment" are also buttons (verbs) elsewhere
+    "post": lazy_pgettext("kind of item", "Post"),
+    "comment": lazy_pgettext("kind of item", "Comment"),
+    "user": lazy_pgettext("kind of item", "Person"),
+    "community": lazy_pgettext("kind of item", "Community"),
 }
 
 
@@ -89,7 +89,7 @@ class ResolveForm(FlaskForm):
             NumberRange(
                 min=1,
                 max=BAN_DAYS_MAX,
-                message=_l("A ban lasts from 1 to 3650 days (or leave it empty)."),
+                message=BAN_DAYS_MESSAGE,
             ),
         ],
     )

@@ -24,11 +24,9 @@ from webapp.models.report import (
     STATUS_OPEN,
     STATUS_REMOVED,
 )
-from webapp.moderation.log import REASON_MAX, record_action
+from webapp.moderation.log import BAN_DAYS_MAX, BAN_DAYS_MESSAGE, REASON_MAX, record_action
 from webapp.posts.services import remove_post
 from webapp.reports import permissions
-
-BAN_DAYS_MAX = 3650
 
 
 class ReportError(DomainError):
@@ -148,7 +146,7 @@ def checked_ban_days(ban_days: int | str | None) -> int | None:
     except (TypeError, ValueError):
         days = 0
     if not 1 <= days <= BAN_DAYS_MAX:
-        raise ReportError(_l("A ban lasts from 1 to 3650 days (or leave it empty)."), "ban_days")
+        raise ReportError(BAN_DAYS_MESSAGE, "ban_days")
     return days
 
 
