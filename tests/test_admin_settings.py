@@ -161,12 +161,27 @@ def test_closed_registration_says_so_and_refuses_sign_up(client, auth, admin, db
     assert response.status_code == 403
     assert "Sign-ups are closed on this site for now." in response.get_data(as_text=True)
     assert db_session.scalar(select(func.count()).select_from(User)) == users_before
+    # Nothing invites a guest to a sign-up that is closed.
+    for path in ("/", "/auth/login", "/c/"):
+        assert 'href="/auth/register"' not in client.get(path).get_data(as_text=True), path
+
+
+def test_the_sign_up_service_refuses_while_sign_ups_are_closed(app, client, admin, db_session):
+    from webapp.auth.services import sign_up
+    from webapp.domain import DomainError
+
+    save(client, registration_open=None)
+    with app.test_request_context(), pytest.raises(DomainError) as refused:
+        sign_up("newbie@example.org", "newbie", "correct horse battery")
+    assert refused.value.status == 403
+    assert str(refused.value.message) == "Sign-ups are closed on this site for now."
 
 
 def test_reopened_registration_lets_people_sign_up(client, auth, admin, db_session):
     save(client, registration_open=None)
     save(client, registration_open="y")
     auth.logout()
+    assert 'href="/auth/register"' in client.get("/").get_data(as_text=True)
     assert auth.register("newbie").status_code == 303
     assert (
         db_session.scalar(
