@@ -32,6 +32,8 @@ def suite_settings(database_url: str, instance_path) -> dict:
         "LOGIN_RATE_LIMIT": "10000 per minute",
         "REGISTER_RATE_LIMIT": "10000 per minute",
         "WRITE_RATE_LIMIT": "10000 per minute",
+        "API_RATE_LIMIT": "10000 per minute",
+        "API_WRITE_RATE_LIMIT": "10000 per minute",
         "VOTE_RATE_LIMIT": "10000 per minute",
         "UPLOAD_RATE_LIMIT": "10000 per minute",
         "CHANGE_EMAIL_RATE_LIMIT": "10000 per minute",
@@ -227,3 +229,21 @@ def content(app, db_session):
     from tests.support.content import ContentBuilder
 
     return ContentBuilder(app)
+
+
+@pytest.fixture
+def api_as(app, client, make_user, db_session):
+    """`api_as("alice")` → an ApiClient with a write token of alice's (created if she
+    does not exist); `api_as("alice", scope="read")` for a read-only token."""
+    from sqlalchemy import select
+
+    from tests.support.api import ApiClient, make_token
+    from webapp.models import Profile
+
+    def make(username: str, scope: str = "write") -> ApiClient:
+        user_id = db_session.scalar(select(Profile.user_id).where(Profile.username == username))
+        if user_id is None:
+            user_id = make_user(username)
+        return ApiClient(client, make_token(app, user_id, scope))
+
+    return make

@@ -40,6 +40,9 @@ def create_app(config_overrides: dict[str, Any] | None = None) -> Flask:
     app.url_map.converters["id"] = IdConverter
     _init_extensions(app)
     _register_blueprints(app)
+    from webapp.api import blueprints as api_blueprints
+
+    api_blueprints.init_app(app)
 
     from webapp import cli, errors, faults, htmx, i18n, security, templating, unit_of_work
 

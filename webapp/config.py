@@ -51,6 +51,9 @@ class DefaultConfig:
     UPLOAD_RATE_LIMIT = "30 per hour"
     WRITE_RATE_LIMIT = "30 per minute;300 per hour"
     VOTE_RATE_LIMIT = "120 per minute;2000 per hour"
+    # Per API token: every request, and (on top) its writes.
+    API_RATE_LIMIT = "300 per minute;5000 per hour"
+    API_WRITE_RATE_LIMIT = "60 per minute;600 per hour"
 
     PASSWORD_HASH_METHOD = "scrypt"
     MAX_CONTENT_LENGTH = 8 * 1024 * 1024
@@ -86,6 +89,8 @@ ENVIRONMENT_SETTINGS: dict[str, type] = {
     "UPLOAD_RATE_LIMIT": str,
     "WRITE_RATE_LIMIT": str,
     "VOTE_RATE_LIMIT": str,
+    "API_RATE_LIMIT": str,
+    "API_WRITE_RATE_LIMIT": str,
     "RATELIMIT_ENABLED": bool,
     "PROXY_FIX_HOPS": int,
     "MAX_CONTENT_LENGTH": int,

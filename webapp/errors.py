@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError, MethodNotAllowed
 
-from webapp.api.errors import json_error, wants_json
+from webapp.api.errors import api_error, json_error, wants_json
 from webapp.domain import DomainError
 from webapp.error_pages import ERROR_TEXTS, render_error
 from webapp.faults import roll_back
@@ -17,11 +17,8 @@ from webapp.web import domain_error_page
 
 def handle_http_error(error: HTTPException):
     if wants_json():
-        code = error.code or 500
-        _title, message = ERROR_TEXTS.get(code, ERROR_TEXTS[500])
-        response = json_error(code, str(message))
-    else:
-        response = render_error(error.code or 500)
+        return api_error(error)
+    response = render_error(error.code or 500)
     if isinstance(error, MethodNotAllowed) and error.valid_methods:
         return (*response, {"Allow": ", ".join(error.valid_methods)})
     return response

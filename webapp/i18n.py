@@ -150,7 +150,12 @@ def normalize_locale(value: str | None) -> str | None:
 def select_locale() -> str:
     if not has_request_context():  # CLI commands speak the default language
         return current_app.config["BABEL_DEFAULT_LOCALE"]
-    if current_user.is_authenticated and (chosen := normalize_locale(current_user.locale)):
+    api = request.path.startswith("/api/")  # scripts say what they read: Accept-Language
+    if (
+        not api
+        and current_user.is_authenticated
+        and (chosen := normalize_locale(current_user.locale))
+    ):
         return chosen
     if chosen := normalize_locale(request.cookies.get(LANGUAGE_COOKIE)):
         return chosen
