@@ -79,6 +79,8 @@ def _init_extensions(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from webapp.admin.views import bp as admin_bp
+    from webapp.api.docs_views import bp as api_docs_bp
+    from webapp.api.token_views import bp as api_tokens_bp
     from webapp.auth.views import bp as auth_bp
     from webapp.comments.views import bp as comments_bp
     from webapp.communities.views import bp as communities_bp
@@ -107,6 +109,8 @@ def _register_blueprints(app: Flask) -> None:
         search_bp,
         admin_bp,
         mod_bp,
+        api_tokens_bp,
+        api_docs_bp,
         reports_bp,
     ):
         app.register_blueprint(blueprint)

@@ -43,16 +43,16 @@ def _actor(username: str | None) -> User:
         if not actor.is_admin:
             raise click.ClickException(f"{actor.profile.username} is not a site admin.")
         return actor
-    actor = db.session.scalars(
+    oldest = db.session.scalars(
         select(User)
         .where(User.is_admin.is_(True))
         .options(joinedload(User.profile))
         .order_by(User.created_at, User.id)
         .limit(1)
     ).first()
-    if actor is None:
+    if oldest is None:
         raise click.ClickException("There is no site admin yet: run 'flask create-admin' first.")
-    return actor
+    return oldest
 
 
 def _run(action) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import ScalarSelect, and_, func, or_, select
 from sqlalchemy.orm import aliased
 
 from webapp.communities import bans
@@ -92,19 +92,24 @@ class DeletionCounts:
 def deletion_counts(community_id: int) -> DeletionCounts:
     """Counted from the rows themselves (removed and deleted ones too: they go as well)."""
     post_ids = select(Post.id).where(Post.community_id == community_id)
-    statement = select(
+    post_count: ScalarSelect[int] = (
         select(func.count())
         .select_from(Post)
         .where(Post.community_id == community_id)
-        .scalar_subquery(),
+        .scalar_subquery()
+    )
+    comment_count: ScalarSelect[int] = (
         select(func.count())
         .select_from(Comment)
         .where(Comment.post_id.in_(post_ids))
-        .scalar_subquery(),
+        .scalar_subquery()
+    )
+    member_count: ScalarSelect[int] = (
         select(func.count())
         .select_from(Membership)
         .where(Membership.community_id == community_id)
-        .scalar_subquery(),
+        .scalar_subquery()
     )
+    statement = select(post_count, comment_count, member_count)
     posts, comments, members = db.session.execute(statement).one()
     return DeletionCounts(posts=posts, comments=comments, members=members)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import Select, and_, exists, func, select
+from sqlalchemy import ScalarSelect, Select, and_, exists, func, select
 from sqlalchemy.orm import aliased
 
 from webapp.extensions import db
@@ -30,7 +30,7 @@ class ContentRow:
     open_reports: int
 
 
-def _open_reports_of(kind: str, item_id) -> Select:
+def _open_reports_of(kind: str, item_id) -> ScalarSelect[int]:
     return (
         select(func.count())
         .select_from(Report)
@@ -127,8 +127,9 @@ def content_page(
 
 def content_item(kind: str, item_id: int) -> Post | Comment | None:
     """The post or comment to restore."""
-    model = Comment if kind == "comment" else Post
-    return db.session.get(model, item_id)
+    if kind == "comment":
+        return db.session.get(Comment, item_id)
+    return db.session.get(Post, item_id)
 
 
 def community_of_comment(comment: Comment) -> int:

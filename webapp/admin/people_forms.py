@@ -15,12 +15,9 @@ from webapp.moderation.log import BAN_DAYS_MAX, BAN_DAYS_MESSAGE, REASON_MAX
 
 
 def _reason_field(label, missing_message=None, description=None):
-    validators = [Length(max=REASON_MAX, message=_l("A reason has at most 500 characters."))]
-    if missing_message is not None:
-        validators.insert(0, DataRequired(missing_message))
-    else:
-        validators.insert(0, Optional())
-    return TextAreaField(label, validators, description=description)
+    presence = DataRequired(missing_message) if missing_message is not None else Optional()
+    length = Length(max=REASON_MAX, message=_l("A reason has at most 500 characters."))
+    return TextAreaField(label, [presence, length], description=description)
 
 
 class BanForm(FlaskForm):

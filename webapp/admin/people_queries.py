@@ -3,6 +3,7 @@ loaded in a fixed number of statements whatever the number of rows."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -132,8 +133,8 @@ class PersonPage:
     counts: PurgeCounts
     posts: list[Post]
     comments: list[Comment]
-    reports: list[tuple[Report, User | None]]
-    history: list[tuple[ModerationAction, User | None]]
+    reports: Sequence[tuple[Report, User | None]]  # result rows (Row is a tuple)
+    history: Sequence[tuple[ModerationAction, User | None]]
     actions_taken: list[ModerationAction]
     device_count: int
 

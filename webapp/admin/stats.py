@@ -36,7 +36,7 @@ def _count(model) -> ScalarSelect[int]:
 
 def site_totals() -> Totals:
     """Every total in one statement (each a count of its table)."""
-    open_reports = (
+    open_reports: ScalarSelect[int] = (
         select(func.count()).select_from(Report).where(Report.status == STATUS_OPEN)
     ).scalar_subquery()
     row = db.session.execute(
@@ -57,7 +57,7 @@ def site_totals() -> Totals:
 # -- New per day ----------------------------------------------------------------------------
 
 
-class utc_day(FunctionElement):  # noqa: N801  (reads as the SQL function it stands for)
+class utc_day(FunctionElement[date]):  # noqa: N801  (reads as the SQL function it stands for)
     """The UTC calendar day of a timestamp column, on either engine."""
 
     type = Date()

@@ -70,7 +70,9 @@ def user_for_session_id(
     ).first()
     if row is None:
         return None
-    device, user, user.open_report_count = row
+    device, user, open_report_count = row
+    # Read by webapp.reports.queries.open_report_count: not a mapped column.
+    setattr(user, "open_report_count", open_report_count)  # noqa: B010
     # Every device signed in when a ban began is signed out on its next request, even
     # if the ban has ended since; the person signs in again once it is over.
     if user.banned_at is not None and (user.is_banned or device.created_at <= user.banned_at):

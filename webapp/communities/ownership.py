@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy.sql.elements import ColumnElement
 
 from webapp.communities import bans
 from webapp.domain import DomainError
@@ -85,15 +86,16 @@ def _comment_ids(community_id: int):
 
 def _release_tag_counts(community_id: int) -> None:
     """Each tag counts the visible posts that carry it: take this community's away."""
+    tag_id_column: ColumnElement[int] = post_tags.c.tag_id  # a Table's columns are untyped
     statement = (
-        select(post_tags.c.tag_id, func.count())
+        select(tag_id_column, func.count())
         .join(Post, Post.id == post_tags.c.post_id)
         .where(
             Post.community_id == community_id,
             Post.removed_at.is_(None),
             Post.deleted_at.is_(None),
         )
-        .group_by(post_tags.c.tag_id)
+        .group_by(tag_id_column)
     )
     by_count: dict[int, list[int]] = {}
     for tag_id, count in db.session.execute(statement):

@@ -16,6 +16,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import text
+from werkzeug.wrappers import Response
 
 from webapp import faults
 from webapp.extensions import db
@@ -120,6 +121,7 @@ def dismiss_announcement():
         char in "0123456789abcdef" for char in version
     ):
         abort(400)
+    response: Response  # Flask's make_response or redirect: both are Werkzeug responses
     if is_htmx():  # the banner is swapped for this empty answer: it is gone in place
         response = make_response("", 200)
     else:

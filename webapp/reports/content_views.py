@@ -10,9 +10,10 @@ from flask_login import current_user
 from webapp.admin import content_queries
 from webapp.comments.services import restore_comment
 from webapp.htmx import is_htmx, render_page_or_partial
+from webapp.models import Comment
 from webapp.posts.services import restore_post
 from webapp.urls import back_url
-from webapp.web import errors_return_to, found_or_404
+from webapp.web import errors_return_to
 
 PAGE_SIZE = 25
 CONTENT_KEYS = ("kind", "show")
@@ -54,8 +55,10 @@ def restore_in_place(kind: str, item_id: int, page_url: str, community_id: int |
     """Restore a removed post or comment (the services check who may); htmx gets the
     row back marked as restored, a plain form goes back to the list with a message."""
     errors_return_to(page_url)
-    item = found_or_404(content_queries.content_item(kind, item_id))
-    if kind == "comment":
+    item = content_queries.content_item(kind, item_id)
+    if item is None:  # as found_or_404, which would widen Post | Comment to Base
+        abort(404)
+    if isinstance(item, Comment):  # what content_item loads for kind "comment"
         community = content_queries.community_of_comment(item)
         if community_id is not None and community != community_id:
             abort(404)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask import url_for
-from sqlalchemy import Select, and_, case, exists, func, or_, select
+from sqlalchemy import ScalarSelect, Select, and_, case, exists, func, or_, select
 from sqlalchemy.orm import aliased
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -122,14 +122,16 @@ class QueueScope:
 _KEYS = (SortKey(Report.created_at), SortKey(Report.id))
 
 
-def _queue_statement(scope: QueueScope) -> Select:
+def _queue_statement(
+    scope: QueueScope,
+) -> Select[Report, User, User, User, Post, Comment, Post, Community, int]:
     """Reports in `scope` with everything their rows show, in one statement."""
     reporter = aliased(User)
     resolver = aliased(User)
     target_user = aliased(User)
     comment_post = aliased(Post)
     same_item = aliased(Report)
-    open_of_item = (
+    open_of_item: ScalarSelect[int] = (
         select(func.count())
         .select_from(same_item)
         .where(

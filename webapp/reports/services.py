@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import cast
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select, update
+from sqlalchemy import CursorResult, select, update
 from sqlalchemy.exc import IntegrityError
 
 from webapp.comments.services import remove_comment
@@ -184,6 +185,10 @@ def _ban(actor: User, report: Report, reason: str, days: int | None, site_wide: 
         from webapp.communities.bans import ban_from_community
 
         community = db.session.get(Community, report.community_id)
+        if community is None:  # deleted meanwhile (its reports go with it)
+            raise ReportError(
+                _l("That no longer exists. Reload the page to see what changed."), status=409
+            )
         ban_from_community(actor, community, target_user, reason, until)
 
 
@@ -229,20 +234,24 @@ def resolve_report(
             reason=reason,
             target_label=_label(report),
         )
-    closed = db.session.execute(
-        update(Report)
-        .where(
-            Report.target_type == report.target_type,
-            Report.target_id == report.target_id,
-            Report.status == STATUS_OPEN,
-        )
-        .values(
-            status=outcome,
-            resolved_at=utc_now(),
-            resolved_by_id=actor.id,
-            resolution_reason=reason,
-        )
-        .execution_options(synchronize_session=False)
+    # An UPDATE's result is a CursorResult (with rowcount); Session.execute says Result.
+    closed = cast(
+        CursorResult,
+        db.session.execute(
+            update(Report)
+            .where(
+                Report.target_type == report.target_type,
+                Report.target_id == report.target_id,
+                Report.status == STATUS_OPEN,
+            )
+            .values(
+                status=outcome,
+                resolved_at=utc_now(),
+                resolved_by_id=actor.id,
+                resolution_reason=reason,
+            )
+            .execution_options(synchronize_session=False),
+        ),
     ).rowcount
     db.session.refresh(report)
     return closed
