@@ -63,6 +63,7 @@ def authenticate() -> None:
     found = tokens.token_owner(secret.strip()) if scheme.lower() == "bearer" else None
     if found is None:
         abort(401)
+        return  # abort raises
     token, user = found
     if request.method not in SAFE_METHODS and not tokens.can_write(token):
         abort(403, message=str(_l("This token can only read: create one that can write.")))

@@ -93,13 +93,13 @@ def flat_fields(messages: Any, prefix: str = "") -> dict[str, list[str]]:
             for name, texts in inner.items():
                 fields.setdefault(name, []).extend(texts)
     elif isinstance(messages, list | tuple):
-        texts = [_translated(str(item)) for item in messages if not isinstance(item, Mapping)]
-        if texts:
-            fields[prefix or "_schema"] = texts
+        plain = [_translated(str(item)) for item in messages if not isinstance(item, Mapping)]
+        if plain:
+            fields[prefix or "_schema"] = plain
         for item in messages:
             if isinstance(item, Mapping):
-                for name, inner in flat_fields(item, prefix).items():
-                    fields.setdefault(name, []).extend(inner)
+                for name, nested in flat_fields(item, prefix).items():
+                    fields.setdefault(name, []).extend(nested)
     elif messages is not None:
         fields[prefix or "_schema"] = [_translated(str(messages))]
     return fields

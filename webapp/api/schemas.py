@@ -18,7 +18,8 @@ class ErrorBodySchema(Schema):
         required=True, metadata={"description": "Machine-readable: not_found, invalid…"}
     )
     message = fields.String(required=True, metadata={"description": "For people, localized."})
-    fields = fields.Dict(
+    field_messages = fields.Dict(
+        data_key="fields",
         keys=fields.String(),
         values=fields.List(fields.String()),
         required=True,
