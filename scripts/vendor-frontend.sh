@@ -7,6 +7,7 @@ cd "$(dirname "$0")/.."
 
 HTMX_VERSION=2.0.11
 QUILL_VERSION=2.0.3
+SWAGGER_UI_VERSION=5.35.0  # swagger-ui-dist: the /api/docs page
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -34,4 +35,19 @@ cp "$work/quill/LICENSE" static/vendor/quill/LICENSE
   cp "$work/quill/dist/quill.core.js.LICENSE.txt" static/vendor/quill/THIRD-PARTY-LICENSES.txt
 echo "quill $QUILL_VERSION" > static/vendor/quill/VERSION
 
-echo "vendored: htmx $HTMX_VERSION, quill $QUILL_VERSION"
+fetch swagger-ui-dist "$SWAGGER_UI_VERSION"
+rm -rf static/vendor/swagger-ui
+mkdir -p static/vendor/swagger-ui
+# Only the self-contained bundle and its stylesheet: the page's own script starts it.
+cp "$work/swagger-ui-dist/swagger-ui-bundle.js" static/vendor/swagger-ui/swagger-ui-bundle.js
+cp "$work/swagger-ui-dist/swagger-ui.css" static/vendor/swagger-ui/swagger-ui.css
+cp "$work/swagger-ui-dist/LICENSE" static/vendor/swagger-ui/LICENSE
+[ -f "$work/swagger-ui-dist/NOTICE" ] && \
+  cp "$work/swagger-ui-dist/NOTICE" static/vendor/swagger-ui/NOTICE
+# The bundle includes its dependencies; their licences travel with it.
+[ -f "$work/swagger-ui-dist/swagger-ui-bundle.js.LICENSE.txt" ] && \
+  cp "$work/swagger-ui-dist/swagger-ui-bundle.js.LICENSE.txt" \
+    static/vendor/swagger-ui/THIRD-PARTY-LICENSES.txt
+echo "swagger-ui-dist $SWAGGER_UI_VERSION" > static/vendor/swagger-ui/VERSION
+
+echo "vendored: htmx $HTMX_VERSION, quill $QUILL_VERSION, swagger-ui-dist $SWAGGER_UI_VERSION"

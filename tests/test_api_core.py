@@ -72,8 +72,8 @@ def test_a_ban_with_an_end_lets_the_token_work_again_once_it_is_over(api_as, db_
 def test_a_read_token_cannot_write(api_as):
     reader = api_as("alice", scope="read")
     assert reader.get("/me").status_code == 200
-    response = reader.post("/me", json={})
-    # Refused before anything else is looked at: the method is a write.
+    response = reader.post("/posts", json={})
+    # Refused before anything else is looked at (even the body): the method is a write.
     assert response.status_code == 403
     assert response.get_json()["error"] == {
         "code": "forbidden",

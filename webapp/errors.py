@@ -3,7 +3,7 @@ answered as localized pages, or as JSON for the API."""
 
 from __future__ import annotations
 
-from flask import Flask
+from flask import Flask, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError, MethodNotAllowed
@@ -48,7 +48,11 @@ def handle_domain_error(error: DomainError):
     if wants_json():
         message = str(error.message)
         fields = {error.field: [message]} if error.field else None
-        return json_error(error.status, message, fields)
+        # The API's 400 means "could not be read"; a readable request that a rule refuses
+        # is 422, as the OpenAPI document says.
+        in_api = request.path.startswith("/api/")
+        status = 422 if in_api and error.status == 400 else error.status
+        return json_error(status, message, fields)
     return domain_error_page(error)
 
 

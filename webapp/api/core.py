@@ -19,7 +19,9 @@ from flask_smorest import Api, Blueprint, abort
 from webapp.api import tokens
 from webapp.api.errors import ERROR_CODES, api_error
 from webapp.api.schemas import ErrorSchema
+from webapp.converters import IdConverter, TagConverter
 from webapp.extensions import csrf, limiter
+from webapp.urls import MAX_ID
 
 API_PREFIX = "/api/v1"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -139,6 +141,11 @@ def init_api(app: Flask, blueprints: list[Blueprint]) -> None:
         },
     )
     api.init_app(app)
+    # Path parameters as the URL converters accept them.
+    api.register_converter(
+        IdConverter, lambda converter: {"type": "integer", "minimum": 0, "maximum": MAX_ID}
+    )
+    api.register_converter(TagConverter, lambda converter: {"type": "string", "minLength": 1})
     api.spec.components.security_scheme(
         "bearerAuth",
         {"type": "http", "scheme": "bearer", "description": "A personal access token."},

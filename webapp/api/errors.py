@@ -45,6 +45,12 @@ VALIDATION_MESSAGES = {
     "Invalid value.": _l("This value is not allowed."),
     "Must be one of: ": _l("This value is not one of those allowed."),
     "Length must be": _l("This has the wrong length."),
+    "Longer than maximum length": _l("This is too long."),
+    "Shorter than minimum length": _l("This is too short."),
+    "Must be less than or equal to": _l("This number is out of range."),
+    "Not a valid datetime.": _l("This must be a date and time."),
+    "Not a valid number.": _l("This must be a number."),
+    "String does not match expected pattern.": _l("This contains characters that are not allowed."),
     "Must be greater than or equal to": _l("This number is out of range."),
     "Invalid JSON body.": _l("The body is not valid JSON."),
 }

@@ -33,12 +33,17 @@ class ErrorSchema(Schema):
     error = fields.Nested(ErrorBodySchema, required=True)
 
 
-class CursorArgsSchema(Schema):
-    cursor = fields.String(
+def cursor_field() -> fields.String:
+    """The `cursor` query argument: the `next` of a previous page (URL-safe base64)."""
+    return fields.String(
         load_default=None,
-        validate=validate.Length(max=MAX_CURSOR_LENGTH),
+        validate=[validate.Length(max=MAX_CURSOR_LENGTH), validate.Regexp(r"^[A-Za-z0-9_-]*$")],
         metadata={"description": "The `next` of the previous page; omit for the first."},
     )
+
+
+class CursorArgsSchema(Schema):
+    cursor = cursor_field()
 
 
 def page_of(item_schema: type[Schema], name: str) -> type[Schema]:

@@ -101,3 +101,14 @@ def token_owner(secret: str) -> tuple[ApiToken, User] | None:
 
 def can_write(token: ApiToken) -> bool:
     return token.scope == SCOPE_WRITE
+
+
+def active_token_of(owner: User, token_id: int) -> ApiToken | None:
+    """One of the person's working tokens (None: unknown, revoked, or someone else's)."""
+    return db.session.scalar(
+        select(ApiToken).where(
+            ApiToken.id == token_id,
+            ApiToken.user_id == owner.id,
+            ApiToken.revoked_at.is_(None),
+        )
+    )
