@@ -110,6 +110,7 @@ def world(make_user, content, app):
         "comment_id": str(comment_id),
         "filename": "nothing-here.png",
         "device_id": "1",
+        "token_id": "1",
         "kind": "post",
         "target_id": str(post_id),
         "item_id": str(post_id),
