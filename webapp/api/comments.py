@@ -32,9 +32,7 @@ from webapp.sanitize import RichText
 from webapp.votes import queries as vote_queries
 from webapp.web import found_or_404
 
-bp = api_blueprint(
-    "api_comments", __name__, "Comments: a post's thread, replying, editing, deleting."
-)
+bp = api_blueprint("Comments", __name__, "Comments: a post's thread, replying, editing, deleting.")
 
 PAGE_SIZE = 20
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)

@@ -27,7 +27,7 @@ from webapp.models import Community
 from webapp.web import found_or_404
 
 bp = api_blueprint(
-    "api_communities", __name__, "Communities: the directory, one community, joining, members."
+    "Communities", __name__, "Communities: the directory, one community, joining, members."
 )
 
 # The community pages' list length.

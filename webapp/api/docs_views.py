@@ -7,6 +7,7 @@ from flask import Blueprint, render_template, url_for
 
 bp = Blueprint("api_docs", __name__)
 
+
 @bp.get("/api/docs")
 def docs():
     """The API's reference, rendered in the browser from /api/v1/openapi.json."""

@@ -10,7 +10,7 @@ from marshmallow import Schema, fields
 from webapp.api.core import api_blueprint
 from webapp.api.schemas import PersonRefSchema
 
-bp = api_blueprint("api_me", __name__, "The token's owner.")
+bp = api_blueprint("Me", __name__, "The token's owner.")
 
 
 class MeSchema(Schema):

@@ -25,7 +25,7 @@ from webapp.profiles import permissions, queries, services
 from webapp.votes.queries import my_comment_votes
 from webapp.web import found_or_404
 
-bp = api_blueprint("api_people", __name__, "People: profiles, their posts and comments, following.")
+bp = api_blueprint("People", __name__, "People: profiles, their posts and comments, following.")
 
 # The profile pages' list length.
 PAGE_SIZE = 50

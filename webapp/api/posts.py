@@ -34,9 +34,7 @@ from webapp.sanitize import RichText, editable_text
 from webapp.tags import queries as tag_queries
 from webapp.votes.queries import my_post_votes
 
-bp = api_blueprint(
-    "api_posts", __name__, "Posts and the feeds: home, all, community, tag and person."
-)
+bp = api_blueprint("Posts", __name__, "Posts and the feeds: home, all, community, tag and person.")
 
 T = TypeVar("T")
 

@@ -32,7 +32,7 @@ from webapp.reports import queries, services
 from webapp.reports.queries import QUEUE_STATES, QueueScope, ReportRow
 from webapp.web import found_or_404
 
-bp = api_blueprint("api_reports", __name__, "Reports to the moderators.")
+bp = api_blueprint("Reports", __name__, "Reports to the moderators.")
 
 PAGE_SIZE = 25  # as the queue pages
 OUTCOMES = (STATUS_REMOVED, STATUS_DISMISSED, STATUS_BANNED)

@@ -28,7 +28,7 @@ from webapp.search.queries import KINDS, MAX_PAGES, SORTS, SearchRequest
 from webapp.search.syntax import MAX_QUERY_LENGTH
 from webapp.votes import queries as vote_queries
 
-bp = api_blueprint("api_search", __name__, "Search: posts, comments, communities, people and tags.")
+bp = api_blueprint("Search", __name__, "Search: posts, comments, communities, people and tags.")
 
 # What one result of each type is called in a result (`type`, and the key holding it).
 ITEM_NAMES = {

@@ -16,7 +16,7 @@ from webapp.converters import TagConverter
 from webapp.tags import queries
 from webapp.tags.names import normalize_tag, split_tags
 
-bp = api_blueprint("api_tags", __name__, "Tags: the list, one tag, suggestions.")
+bp = api_blueprint("Tags", __name__, "Tags: the list, one tag, suggestions.")
 
 # The tags page's list length, and how much of the tag field suggestions look at.
 PAGE_SIZE = 100

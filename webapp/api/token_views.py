@@ -24,7 +24,7 @@ TEMPLATE = "settings/tokens.html"
 def _api_url() -> str:
     """The address the curl example calls: /api/v1/me on this site."""
     try:
-        return url_for("api_me.Me", _external=True)
+        return url_for("Me.Me", _external=True)
     except BuildError:
         return request.host_url.rstrip("/") + request.script_root + "/api/v1/me"
 

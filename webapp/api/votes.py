@@ -16,7 +16,7 @@ from webapp.posts import queries as post_queries
 from webapp.votes import services
 from webapp.votes.services import VOTE_VALUES
 
-bp = api_blueprint("api_votes", __name__, "Votes on posts and comments: up, down, clear.")
+bp = api_blueprint("Votes", __name__, "Votes on posts and comments: up, down, clear.")
 
 
 class VoteInSchema(Schema):
