@@ -157,3 +157,46 @@ def test_the_openapi_document_is_3_1_with_bearer_security(client):
 
 def test_the_api_client_helper_sends_the_token(client, api_as):
     assert isinstance(api_as("carol"), ApiClient)
+
+
+def test_a_body_over_the_size_limit_is_a_json_413(app, api_as):
+    alice = api_as("alice")
+    limit = app.config["MAX_CONTENT_LENGTH"]
+    response = alice.post(
+        "/posts",
+        data=b"{" + b" " * (limit + 10) + b"}",
+        headers={"Content-Type": "application/json"},
+    )
+    assert response.status_code == 413
+    assert response.get_json()["error"]["code"] == "too_large"
+
+
+def test_a_wrong_method_is_a_json_405_with_allow(api_as):
+    response = api_as("alice").delete("/me")
+    assert response.status_code == 405
+    assert response.get_json()["error"]["code"] == "method_not_allowed"
+    assert "GET" in response.headers["Allow"]
+
+
+def test_every_operation_is_documented_with_its_errors(client):
+    spec = client.get("/api/v1/openapi.json").get_json()
+    operations = [
+        (path, method, operation)
+        for path, item in spec["paths"].items()
+        for method, operation in item.items()
+        if method in ("get", "post", "put", "patch", "delete")
+    ]
+    assert len(operations) >= 35
+    for path, method, operation in operations:
+        where = f"{method.upper()} {path}"
+        assert operation.get("summary"), where
+        responses = operation["responses"]
+        assert {"401", "429"} <= set(responses), where
+        if method != "get":
+            assert "403" in responses, where
+        successes = [code for code in responses if code.startswith("2")]
+        assert successes, where
+        for code, response in responses.items():
+            if code.startswith(("4", "5")):
+                schema = response["content"]["application/json"]["schema"]
+                assert schema == {"$ref": "#/components/schemas/Error"}, (where, code)
