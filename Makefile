@@ -6,7 +6,7 @@ FLASK := $(BIN)/flask --app wsgi
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run dev prepare-database test check install install-dev lint format translations translate-update migrate-check clean
+.PHONY: run dev prepare-database test check install install-dev lint format translations translate-update migrate-check clean bench
 
 $(BIN)/python:
 	@echo "==> Creating a virtual environment in $(VENV)/"
@@ -56,6 +56,11 @@ check: install-dev translations
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy webapp
 	$(BIN)/pytest -m "not browser and not deployment" $(PYTEST_ARGS)
+
+## bench: load-test gunicorn + PostgreSQL + Redis with wrk (DATABASE_URL seeded, REDIS_URL;
+##        options: BENCH_ARGS="--rounds 3"); writes docs/performance.md
+bench: install
+	$(BIN)/python -m bench.run $(BENCH_ARGS)
 
 lint: install-dev
 	$(BIN)/ruff check .

@@ -434,3 +434,74 @@ def test_production_refuses_to_start_without_secret_key(tmp_path, secret):
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1, result.stderr
     assert "SECRET_KEY" in lines[0] and lines[0].startswith("Quorum cannot start:")
+
+
+# -- The micro-cache (nginx) and the app's own cache headers ------------------------------
+
+
+def signed_in_cookie(stack: Stack) -> tuple[str, str]:
+    """Sign up and sign in a new person through nginx: (session cookie, username)."""
+    page = fetch(site(stack), "/auth/register")
+    session = page.cookie("session").split(";", 1)[0]
+    username = "cache_" + secrets.token_hex(4)
+    password = "a-long-deploy-pass"
+    body = (
+        f"csrf_token={csrf_token_from(page.text)}&email={username}%40example.org"
+        f"&username={username}&password={password}&password_confirm={password}"
+    )
+    headers = {
+        "Content-Type": "application/x-www-form-urlencoded",
+        "Cookie": session,
+        "Referer": f"{origin(stack)}/auth/register",
+    }
+    assert fetch(site(stack), "/auth/register", "POST", headers, body).status in (302, 303)
+    login = fetch(site(stack), "/auth/login", headers={"Cookie": session})
+    session = (login.cookie("session") or session).split(";", 1)[0]
+    body = f"csrf_token={csrf_token_from(login.text)}&identifier={username}&password={password}"
+    headers = {**headers, "Cookie": session, "Referer": f"{origin(stack)}/auth/login"}
+    signed_in = fetch(site(stack), "/auth/login", "POST", headers, body)
+    assert signed_in.status in (302, 303), signed_in.text
+    return signed_in.cookie("session").split(";", 1)[0], username
+
+
+def test_guest_pages_come_from_the_micro_cache(stack):
+    path = "/tags?micro-cache=" + secrets.token_hex(4)  # a key no other test has filled
+    first = fetch(site(stack), path)
+    second = fetch(site(stack), path)
+    assert first.status == second.status == 200
+    assert first.headers["X-Cache-Status"] == "MISS"
+    assert second.headers["X-Cache-Status"] == "HIT"
+    assert second.body == first.body
+    assert second.headers["Cache-Control"] == "public, max-age=30"
+    assert second.headers.get_all("Set-Cookie") is None
+    assert second.headers["Strict-Transport-Security"] == HSTS
+
+
+def test_signed_in_pages_bypass_the_micro_cache_and_are_never_stored(stack):
+    cookie, username = signed_in_cookie(stack)
+    path = "/tags?micro-cache=" + secrets.token_hex(4)
+    for _ in range(2):
+        mine = fetch(site(stack), path, headers={"Cookie": cookie})
+        assert mine.status == 200 and username in mine.text
+        assert mine.headers["X-Cache-Status"] == "BYPASS"
+        assert mine.headers["Cache-Control"] == "private, no-store"
+    # A guest asking for the same page after the signed-in person gets a guest's page.
+    guest = fetch(site(stack), path)
+    assert guest.headers["X-Cache-Status"] == "MISS" and username not in guest.text
+
+
+def test_answers_that_set_a_cookie_are_never_cached(stack):
+    for _ in range(2):
+        page = fetch(site(stack), "/auth/login")
+        assert page.cookie("session") and page.headers["X-Cache-Status"] == "MISS"
+
+
+def test_the_app_serves_fingerprinted_static_files_as_immutable(stack):
+    """Straight from gunicorn (no nginx): the page's static URLs carry the fingerprint,
+    and the app answers them with a year's immutable lifetime."""
+    page = fetch(stack.gunicorn_port, "/", headers={"Host": nginx.SITE_HOST})
+    css = re.search(r'href="(/static/css/quorum\.css\?v=[0-9a-f]+)"', page.text)
+    assert css, page.text[:500]
+    reply = fetch(stack.gunicorn_port, css.group(1), headers={"Host": nginx.SITE_HOST})
+    assert reply.status == 200
+    assert reply.headers["Cache-Control"] == "public, max-age=31536000, immutable"

@@ -250,9 +250,13 @@ def compile_catalogs() -> None:
 def init_app(app: Flask) -> None:
     from webapp.admin.cli import admin_group  # flask admin ban/unban/promote/demote/list
     from webapp.api.cli import api_token_group  # flask api-token create/list/revoke
+    from webapp.counters import recount_command  # flask recount: counters from the rows
+    from webapp.seed import seed_command  # flask seed: a large data set for benchmarks
 
     app.cli.add_command(create_admin_command)
+    app.cli.add_command(recount_command)
     app.cli.add_command(seed_demo_command)
+    app.cli.add_command(seed_command)
     app.cli.add_command(translate_group)
     app.cli.add_command(admin_group)
     app.cli.add_command(api_token_group)

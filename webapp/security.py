@@ -52,6 +52,11 @@ def refuse_nul_bytes() -> None:
 
 
 def init_app(app: Flask) -> None:
+    from webapp import http_caching
+
     app.before_request(refuse_nul_bytes)
     app.after_request(add_security_headers)
     app.after_request(keep_private_pages_out_of_caches)
+    # Guests' pages public with an ETag, the CSRF token they need no session for, and
+    # fingerprinted static files.
+    http_caching.init_app(app)

@@ -16,6 +16,7 @@ from webapp.extensions import db
 from webapp.models import Comment, Community, Post, Tag, User, UserSession, utc_now
 from webapp.models.tag import post_tags
 from webapp.moderation.log import REASON_MAX, record_action
+from webapp.profiles import numbers
 
 
 class AdminError(DomainError):
@@ -258,6 +259,7 @@ def purge_user(actor: User, target: User, reason: str | None) -> PurgeCounts:
     counts = purge_counts(target)
     _take_posts_out_of_counts(target.id)
     _take_comments_out_of_counts(target.id)
+    numbers.person_purged(target.id)  # people's rows last, as in every write
     now = utc_now()
     removal = {"removed_at": now, "removed_by_id": actor.id, "removal_reason": reason}
     db.session.execute(

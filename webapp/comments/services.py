@@ -16,6 +16,7 @@ from webapp.models import Comment, Post, User, comment_path, utc_now
 from webapp.models.base import ensure_loaded
 from webapp.moderation.log import checked_reason, record_action
 from webapp.posts import permissions as post_permissions
+from webapp.profiles import numbers
 from webapp.sanitize import RichText, html_to_text
 
 BODY_TEXT_MAX = 10_000
@@ -77,6 +78,7 @@ def add_comment(author: User, post: Post, parent_id: int | None, body: RichText 
     db.session.flush()
     comment.path = comment_path(parent.path if parent else None, comment.id)
     _change_comment_count(post.id, +1)
+    numbers.change_person(author.id, comments=+1)
     return comment
 
 
@@ -104,6 +106,7 @@ def delete_comment(actor: User, comment: Comment) -> None:
         raise CommentError(_l("Only the author can delete this comment."), status=403)
     comment.deleted_at = utc_now()
     _change_comment_count(comment.post_id, -1)
+    numbers.comment_visibility_changed(comment, shown=False)
 
 
 def undelete_comment(actor: User, comment: Comment) -> None:
@@ -116,6 +119,7 @@ def undelete_comment(actor: User, comment: Comment) -> None:
         raise CommentError(_l("This comment can no longer be brought back."), status=409)
     comment.deleted_at = None
     _change_comment_count(comment.post_id, +1)
+    numbers.comment_visibility_changed(comment, shown=True)
 
 
 def remove_comment(actor: User, comment: Comment, reason: str | None) -> None:
@@ -132,6 +136,7 @@ def remove_comment(actor: User, comment: Comment, reason: str | None) -> None:
     comment.removed_by_id = actor.id
     comment.removal_reason = reason
     _change_comment_count(comment.post_id, -1)
+    numbers.comment_visibility_changed(comment, shown=False)
     record_action(
         actor.id,
         "remove_comment",
@@ -157,4 +162,5 @@ def restore_comment(actor: User, comment: Comment) -> None:
     comment.removal_reason = None
     if comment.is_visible:
         _change_comment_count(comment.post_id, +1)
+        numbers.comment_visibility_changed(comment, shown=True)
     record_action(actor.id, "restore_comment", "comment", comment.id, community_id=community_id)

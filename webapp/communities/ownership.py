@@ -14,6 +14,7 @@ from webapp.locking import lock_for_update
 from webapp.models import Comment, Community, Membership, Post, Report, User, post_tags
 from webapp.models.community import ROLE_MODERATOR, ROLE_OWNER
 from webapp.moderation.log import REASON_MAX, checked_reason, record_action
+from webapp.profiles import numbers
 from webapp.tags import services as tag_services
 
 
@@ -113,6 +114,7 @@ def delete_community(actor: User, community: Community, reason: str | None) -> N
     lock_for_update(community)  # a post submitted meanwhile waits, then finds no community
     community_id, name = community.id, community.name
     _release_tag_counts(community_id)
+    numbers.community_deleted(community_id)  # people's rows last, as in every write
     # Reports name their target by id: those of this community's posts, comments and of
     # the community itself go with it, whatever community_id they were filed under.
     db.session.execute(

@@ -108,11 +108,13 @@ def feed_page(
 
 
 def pinned_posts(community_id: int) -> list[Post]:
-    """A community's pinned posts, newest first (moderators keep these few)."""
+    """A community's pinned posts, newest first (moderators keep these few), read from
+    the partial index of pinned posts (`ix_posts_community_id_pinned`): the condition
+    is written as the index's own, which each engine must see to use it."""
     statement = (
         visible_posts()
-        .where(Post.community_id == community_id, Post.is_pinned.is_(True))
-        .order_by(Post.created_at.desc())
+        .where(Post.community_id == community_id, Post.is_pinned)
+        .order_by(Post.created_at.desc(), Post.id.desc())
         .limit(10)
     )
     return list(db.session.scalars(statement).unique())

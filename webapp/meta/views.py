@@ -71,7 +71,11 @@ def healthz():
 @bp.route("/language", methods=["POST"])
 def set_language():
     """Switch the interface language (a cookie for guests, the account for members)."""
-    form = LanguageForm()
+    # The site-wide CSRF check has passed (CSRFProtect): for a guest the page's shared
+    # guest token (webapp.http_caching), which needs no session, so the form does not
+    # check a session-bound token again. A GET that set the cookie would be cached and
+    # prefetched, and could be triggered by any other site's <img>.
+    form = LanguageForm(meta={"csrf": False})
     form.language.choices = language_choices()
     if not form.validate_on_submit():
         abort(400)

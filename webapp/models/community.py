@@ -73,6 +73,8 @@ class Membership(Base):
     __table_args__ = (
         CheckConstraint(f"role IN {ROLES!r}", name="role_known"),
         Index("ix_memberships_community_id_joined_at", "community_id", "joined_at"),
+        # The sidebar's moderators: the few owner/moderator rows, not every membership.
+        Index("ix_memberships_community_id_role", "community_id", "role"),
     )
 
 

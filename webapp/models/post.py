@@ -15,6 +15,7 @@ from sqlalchemy import (
     Integer,
     String,
     Text,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -72,6 +73,8 @@ class Post(Base):
         Index("ix_posts_community_id_created_at_id", "community_id", "created_at", "id"),
         Index("ix_posts_community_id_score_id", "community_id", "score", "id"),
         Index("ix_posts_author_id_created_at_id", "author_id", "created_at", "id"),
+        Index("ix_posts_author_id_hot_id", "author_id", "hot", "id"),
+        Index("ix_posts_author_id_score_id", "author_id", "score", "id"),
     )
 
     @property
@@ -89,3 +92,17 @@ class Post(Base):
     def is_visible(self) -> bool:
         """Neither removed by a moderator nor deleted by its author."""
         return self.removed_at is None and self.deleted_at is None
+
+
+# A community's pinned posts, newest first: a partial index holds only the few pinned
+# rows, so the biggest community finds them without walking its whole feed. Queries
+# must say `.where(Post.is_pinned)` (rendered as the index's own condition, which each
+# engine needs to see to use it: `is_pinned` on PostgreSQL, `is_pinned = 1` on SQLite).
+Index(
+    "ix_posts_community_id_pinned",
+    Post.community_id,
+    Post.created_at.desc(),
+    Post.id.desc(),
+    postgresql_where=Post.is_pinned,
+    sqlite_where=text("is_pinned = 1"),
+)

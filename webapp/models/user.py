@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, CheckConstraint, String
+from sqlalchemy import Boolean, CheckConstraint, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from webapp.models.base import Base, UTCDateTime, utc_now
@@ -19,7 +19,14 @@ class User(UserMixin, Base):
     """A person who can sign in. Public identity lives on `Profile`."""
 
     __tablename__ = "users"
-    __table_args__ = (CheckConstraint("email = lower(email)", name="email_lowercase"),)
+    __table_args__ = (
+        CheckConstraint("email = lower(email)", name="email_lowercase"),
+        CheckConstraint(
+            "post_count >= 0 AND comment_count >= 0 AND follower_count >= 0"
+            " AND following_count >= 0",
+            name="counts_not_negative",
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)
@@ -33,6 +40,15 @@ class User(UserMixin, Base):
     ban_reason: Mapped[str] = mapped_column(String(500), default="")
     locale: Mapped[str | None] = mapped_column(String(16))
     timezone: Mapped[str | None] = mapped_column(String(64))
+    # A profile's numbers, denormalized and changed in the same transaction as their
+    # cause, like a post's score (webapp/counters.py recounts them all from the rows).
+    # posts/comments: the visible ones they wrote; karma: the score of their visible
+    # posts plus that of their visible comments under visible posts.
+    post_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    comment_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    karma: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    follower_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    following_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     # Every page that shows a user shows their username: load it with the user.
     profile: Mapped[Profile] = relationship(

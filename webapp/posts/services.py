@@ -18,6 +18,7 @@ from webapp.models.base import ensure_loaded
 from webapp.models.post import TITLE_MAX
 from webapp.moderation.log import checked_reason, record_action
 from webapp.posts import permissions
+from webapp.profiles import numbers
 from webapp.ranking import hot_score
 from webapp.sanitize import RichText, html_to_text
 from webapp.tags import services as tag_services
@@ -105,6 +106,7 @@ def submit_post(
     db.session.flush()
     _change_post_count(community.id, +1)
     tag_services.change_post_counts([tag.id for tag in post.tags], +1)
+    numbers.change_person(author.id, posts=+1)
     return post
 
 
@@ -138,14 +140,17 @@ def edit_post(
 
 
 def _hide(post: Post) -> None:
-    """A post leaves the counts when it stops being visible."""
+    """A post leaves the counts when it stops being visible (and its points, and those
+    of the comments under it, leave their authors' karma)."""
     _change_post_count(post.community_id, -1)
     tag_services.change_post_counts([tag.id for tag in _tags_of(post)], -1)
+    numbers.post_visibility_changed(post, shown=False)
 
 
 def _show(post: Post) -> None:
     _change_post_count(post.community_id, +1)
     tag_services.change_post_counts([tag.id for tag in _tags_of(post)], +1)
+    numbers.post_visibility_changed(post, shown=True)
 
 
 def delete_post(actor: User, post: Post) -> None:

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import ScalarSelect, Select, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
 from webapp.extensions import db
-from webapp.models import Comment, Follow, Membership, Post, Profile, User
+from webapp.models import Comment, Follow, Membership, Profile, User
 from webapp.pagination import Page, SortKey, keyset_page
 from webapp.profiles import permissions
 
@@ -31,41 +31,21 @@ def user_by_username(username: str) -> User | None:
 
 
 def profile_numbers(user_id: int) -> ProfileNumbers:
-    """Counts and karma: the score of everything they wrote that is still up, where a
-    comment under a removed or deleted post is not (it stays listed and counted as a
-    comment, but its points leave the karma while the post is down; karma is summed on
-    read, so a restored post brings them back exactly)."""
-
-    def scalar(statement: Select[int]) -> ScalarSelect[int]:
-        return statement.scalar_subquery()
-
-    visible_posts = (
-        Post.author_id == user_id,
-        Post.removed_at.is_(None),
-        Post.deleted_at.is_(None),
-    )
-    visible_comments = (
-        Comment.author_id == user_id,
-        Comment.removed_at.is_(None),
-        Comment.deleted_at.is_(None),
-    )
-    comment_karma_of_visible_posts = (
-        select(func.coalesce(func.sum(Comment.score), 0))
-        .join(Post, Post.id == Comment.post_id)
-        .where(*visible_comments, Post.removed_at.is_(None), Post.deleted_at.is_(None))
-    )
+    """Their counts and karma: the score of everything they wrote that is still up,
+    where a comment under a removed or deleted post is not (it stays listed and counted
+    as a comment, but its points leave the karma while the post is down). All five are
+    counters the services keep on the user's row (webapp/counters.py), never counted
+    per view: one primary-key read."""
     row = db.session.execute(
         select(
-            scalar(select(func.count()).select_from(Post).where(*visible_posts)),
-            scalar(select(func.count()).select_from(Comment).where(*visible_comments)),
-            scalar(select(func.coalesce(func.sum(Post.score), 0)).where(*visible_posts)),
-            scalar(comment_karma_of_visible_posts),
-            scalar(select(func.count()).select_from(Follow).where(Follow.followed_id == user_id)),
-            scalar(select(func.count()).select_from(Follow).where(Follow.follower_id == user_id)),
-        )
-    ).one()
-    posts, comments, post_karma, comment_karma, followers, following = row
-    return ProfileNumbers(posts, comments, post_karma + comment_karma, followers, following)
+            User.post_count,
+            User.comment_count,
+            User.karma,
+            User.follower_count,
+            User.following_count,
+        ).where(User.id == user_id)
+    ).one_or_none()
+    return ProfileNumbers(*row) if row is not None else ProfileNumbers(0, 0, 0, 0, 0)
 
 
 def is_following(viewer, user_id: int) -> bool:

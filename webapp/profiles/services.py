@@ -13,7 +13,7 @@ from webapp.extensions import db
 from webapp.i18n import number
 from webapp.media import services as media
 from webapp.models import Follow, User
-from webapp.profiles import permissions
+from webapp.profiles import numbers, permissions
 from webapp.sanitize import RichText, html_to_text
 from webapp.validation import clean_name, web_address
 
@@ -37,6 +37,7 @@ def follow(follower: User, followed: User) -> bool:
     except IntegrityError:
         savepoint.rollback()
         return False
+    numbers.change_follow_counts(follower.id, followed.id, +1)
     return True
 
 
@@ -50,6 +51,8 @@ def unfollow(follower: User, followed: User) -> bool:
             )
         ),
     ).rowcount
+    if removed:
+        numbers.change_follow_counts(follower.id, followed.id, -1)
     return bool(removed)
 
 

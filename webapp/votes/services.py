@@ -19,6 +19,7 @@ from webapp.extensions import db
 from webapp.locking import lock_for_update
 from webapp.models import Comment, CommentVote, Post, PostVote, User
 from webapp.models.base import ensure_loaded
+from webapp.profiles import numbers
 from webapp.ranking import hot_score
 from webapp.votes import permissions
 
@@ -78,6 +79,11 @@ def _cast(user: User, item, item_model, vote_model, item_key: str, value: int) -
             downvotes=item_model.downvotes + changes["downvotes"],
             score=item_model.score + changes["upvotes"] - changes["downvotes"],
         )
+    )
+    numbers.vote_changed(
+        item.author_id,
+        changes["upvotes"] - changes["downvotes"],
+        comment_of_post=item.post_id if isinstance(item, Comment) else None,
     )
     db.session.refresh(item)
     if item_model is Post:
