@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import IntegerField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms import StringField
+from wtforms.validators import DataRequired, Length
 
-from webapp.moderation.log import BAN_DAYS_MAX, BAN_DAYS_MESSAGE, REASON_MAX
+from webapp.moderation.forms import ban_days_field, reason_field
 
 USERNAME_FIELD_MAX = 30
 
@@ -23,25 +23,13 @@ class CommunityBanForm(FlaskForm):
             Length(max=USERNAME_FIELD_MAX, message=_l("A username has at most 30 characters.")),
         ],
     )
-    reason = TextAreaField(
+    reason = reason_field(
         _l("Reason"),
-        description=_l("Shown to the person when they try to take part, and in the log."),
-        validators=[
-            DataRequired(_l("Say why this person is banned.")),
-            Length(max=REASON_MAX, message=_l("A reason has at most 500 characters.")),
-        ],
+        _l("Say why this person is banned."),
+        _l("Shown to the person when they try to take part, and in the log."),
     )
-    days = IntegerField(
-        _l("Days (optional)"),
-        description=_l("Leave empty to ban until a moderator lifts the ban."),
-        validators=[
-            Optional(),
-            NumberRange(
-                1,
-                BAN_DAYS_MAX,
-                message=BAN_DAYS_MESSAGE,
-            ),
-        ],
+    days = ban_days_field(
+        _l("Days (optional)"), _l("Leave empty to ban until a moderator lifts the ban.")
     )
 
 
@@ -55,24 +43,12 @@ class TransferForm(FlaskForm):
             Length(max=USERNAME_FIELD_MAX, message=_l("A username has at most 30 characters.")),
         ],
     )
-    reason = TextAreaField(
-        _l("Reason (optional)"),
-        description=_l("Shown in the moderation log."),
-        validators=[
-            Optional(),
-            Length(max=REASON_MAX, message=_l("A reason has at most 500 characters.")),
-        ],
-    )
+    reason = reason_field(_l("Reason (optional)"), description=_l("Shown in the moderation log."))
 
 
 class DeleteCommunityForm(FlaskForm):
     """Why a community is deleted (kept in the moderation log)."""
 
-    reason = TextAreaField(
-        _l("Reason"),
-        description=_l("Shown in the moderation log."),
-        validators=[
-            DataRequired(_l("Say why this community is deleted.")),
-            Length(max=REASON_MAX, message=_l("A reason has at most 500 characters.")),
-        ],
+    reason = reason_field(
+        _l("Reason"), _l("Say why this community is deleted."), _l("Shown in the moderation log.")
     )

@@ -8,38 +8,22 @@ from zoneinfo import ZoneInfo
 from flask_babel import get_timezone
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, IntegerField, TextAreaField
-from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
+from wtforms import DateField
+from wtforms.validators import Optional, ValidationError
 
-from webapp.moderation.log import BAN_DAYS_MAX, BAN_DAYS_MESSAGE, REASON_MAX
-
-
-def _reason_field(label, missing_message=None, description=None):
-    presence = DataRequired(missing_message) if missing_message is not None else Optional()
-    length = Length(max=REASON_MAX, message=_l("A reason has at most 500 characters."))
-    return TextAreaField(label, [presence, length], description=description)
+from webapp.moderation.forms import ban_days_field, reason_field
 
 
 class BanForm(FlaskForm):
     """Ban a person: a reason, and either a number of days, an end date or neither
     (until an admin lifts it)."""
 
-    reason = _reason_field(
+    reason = reason_field(
         _l("Reason"),
         _l("Say why this person is banned."),
         _l("Shown to the person when they try to sign in, and in the moderation log."),
     )
-    days = IntegerField(
-        _l("For how many days (leave empty for no end)"),
-        [
-            Optional(),
-            NumberRange(
-                min=1,
-                max=BAN_DAYS_MAX,
-                message=BAN_DAYS_MESSAGE,
-            ),
-        ],
-    )
+    days = ban_days_field(_l("For how many days (leave empty for no end)"))
     until = DateField(
         _l("Or until this date"),
         [Optional()],
@@ -69,7 +53,7 @@ class UnbanForm(FlaskForm):
     """Lift a ban (the reason is optional)."""
 
     # Not "reason": the ban form on the same page has that id.
-    unban_reason = _reason_field(_l("Reason (optional)"))
+    unban_reason = reason_field(_l("Reason (optional)"))
 
 
 class AdminRightsForm(FlaskForm):
@@ -79,7 +63,7 @@ class AdminRightsForm(FlaskForm):
 class PurgeForm(FlaskForm):
     """Remove everything a person wrote: the reason goes into the log."""
 
-    reason = _reason_field(
+    reason = reason_field(
         _l("Reason"),
         _l("Say why everything this person wrote is removed."),
         _l("Shown in the moderation log."),

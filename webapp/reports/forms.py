@@ -5,9 +5,9 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext
 from flask_wtf import FlaskForm
-from wtforms import IntegerField, RadioField, SelectField, TextAreaField
+from wtforms import RadioField, SelectField, TextAreaField
 from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  # 3.3; stubs: 3.2
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, Length
 
 from webapp.models.report import (
     DETAILS_MAX,
@@ -16,7 +16,7 @@ from webapp.models.report import (
     STATUS_OPEN,
     STATUS_REMOVED,
 )
-from webapp.moderation.log import BAN_DAYS_MAX, BAN_DAYS_MESSAGE, REASON_MAX
+from webapp.moderation.forms import ban_days_field, reason_field
 
 REASON_LABELS = {
     "spam": _l("Spam"),
@@ -73,25 +73,13 @@ class ResolveForm(FlaskForm):
     outcome = SelectField(
         _l("Outcome"), choices=[SelectChoice(key, label) for key, label in OUTCOME_LABELS.items()]
     )
-    reason = TextAreaField(
+    reason = reason_field(
         _l("Reason"),
-        description=_l("Shown in the moderation log."),
-        validators=[
-            DataRequired(_l("Say why you resolve the report this way.")),
-            Length(max=REASON_MAX, message=_l("A reason has at most 500 characters.")),
-        ],
+        _l("Say why you resolve the report this way."),
+        _l("Shown in the moderation log."),
     )
-    ban_days = IntegerField(
-        _l("Ban for (days)"),
-        description=_l("For a ban only. Leave empty for a ban until it is lifted."),
-        validators=[
-            Optional(),
-            NumberRange(
-                min=1,
-                max=BAN_DAYS_MAX,
-                message=BAN_DAYS_MESSAGE,
-            ),
-        ],
+    ban_days = ban_days_field(
+        _l("Ban for (days)"), _l("For a ban only. Leave empty for a ban until it is lifted.")
     )
 
     def offer(self, outcomes: tuple[str, ...]) -> ResolveForm:
