@@ -4,20 +4,11 @@ validator every free-text field of these parts shares."""
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from marshmallow import Schema, fields, pre_dump, validate
 
-from webapp.api.schemas import CommentSchema, RichTextInSchema, cursor_field
+from webapp.api.schemas import CommentSchema, RichTextInSchema, cursor_field, no_nul
 from webapp.comments.queries import COMMENT_SORTS, MAX_VISIBLE_DEPTH, ThreadNode
-
-MAX_ID = 2**31 - 1  # ids fit the database's integer columns: larger ones cannot exist
-
-
-# No text contains NUL (PostgreSQL cannot store it, and the site refuses it in addresses):
-# stated as a pattern, so the spec says so and a request with one is a 422.
-no_nul = validate.Regexp(
-    r"^[^\x00]*$", error=_l("This text contains a character that is not allowed.")
-)
+from webapp.urls import MAX_ID
 
 
 def text_field(max_length: int, *, required: bool = False, **kwargs) -> fields.String:

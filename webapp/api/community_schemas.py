@@ -4,16 +4,12 @@ services still check everything themselves."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
-
 from flask import url_for
-from marshmallow import Schema, ValidationError, fields, pre_dump, validate
+from marshmallow import Schema, fields, pre_dump, validate
 
-from webapp.api.schemas import PersonRefSchema, page_of
+from webapp.api.schemas import PersonRefSchema, no_nul, page_of, service_rule
 from webapp.communities import services
 from webapp.communities.services import TEXT_MAX, TITLE_MAX
-from webapp.domain import DomainError
 from webapp.models.community import (
     COMMUNITY_NAME_CHARS,
     COMMUNITY_NAME_MAX,
@@ -22,20 +18,6 @@ from webapp.models.community import (
 )
 
 MEMBERSHIPS = ("none", *ROLES)
-NO_NUL = validate.Regexp(r"^[^\x00]*$", error="Invalid value.")
-
-
-def service_rule(check: Callable[[Any], object]) -> Callable[[Any], None]:
-    """A field validator asking the service's own check (as `validation.Rule` does for
-    the forms): what the pages refuse, the API refuses as 422, with the same message."""
-
-    def validator(value) -> None:
-        try:
-            check(value)
-        except DomainError as error:
-            raise ValidationError(str(error.message)) from None
-
-    return validator
 
 
 def _checked_title(title: str) -> object:
@@ -147,7 +129,7 @@ class DirectoryArgsSchema(Schema):
 
 def _title(**kwargs) -> fields.String:
     return fields.String(
-        validate=[validate.Length(max=TITLE_MAX), NO_NUL, service_rule(_checked_title)],
+        validate=[validate.Length(max=TITLE_MAX), no_nul, service_rule(_checked_title)],
         metadata={"description": "Shown as the community's heading.", "minLength": 1},
         **kwargs,
     )
@@ -156,7 +138,7 @@ def _title(**kwargs) -> fields.String:
 def _text(description: str) -> fields.String:
     return fields.String(
         load_default="",
-        validate=[validate.Length(max=TEXT_MAX), NO_NUL],
+        validate=[validate.Length(max=TEXT_MAX), no_nul],
         metadata={"description": description},
     )
 
@@ -182,8 +164,8 @@ class CommunityUpdateSchema(Schema):
     """Only the fields sent change."""
 
     title = _title()
-    description = fields.String(validate=[validate.Length(max=TEXT_MAX), NO_NUL])
-    rules = fields.String(validate=[validate.Length(max=TEXT_MAX), NO_NUL])
+    description = fields.String(validate=[validate.Length(max=TEXT_MAX), no_nul])
+    rules = fields.String(validate=[validate.Length(max=TEXT_MAX), no_nul])
 
 
 CommunitySummaryPageSchema = page_of(CommunitySummarySchema, "CommunityPage")

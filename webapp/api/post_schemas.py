@@ -6,13 +6,16 @@ is read, so a refusal names the field (422) with the message the web form shows.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
-
 from flask_babel import lazy_gettext as _l
 from marshmallow import Schema, ValidationError, fields, pre_dump, validate, validates_schema
 
-from webapp.api.schemas import CursorArgsSchema, PostSchema, RichTextInSchema, page_of
+from webapp.api.schemas import (
+    CursorArgsSchema,
+    PostSchema,
+    RichTextInSchema,
+    page_of,
+    service_rule,
+)
 from webapp.domain import DomainError
 from webapp.feeds.queries import SORTS, TOP_WINDOWS
 from webapp.i18n import number
@@ -25,26 +28,6 @@ from webapp.tags import services as tag_services
 
 LINK_MAX = 2000
 RAW_TAG_MAX = 100  # as typed: "#Machine Learning"; the service checks the name it makes
-
-
-def service_rule(
-    check: Callable[[Any], object],
-    max_length: int | None = None,
-    too_long: Callable[[], object] | None = None,
-) -> Callable[[Any], None]:
-    """A field validator that asks the services' own check, so the API refuses what
-    the pages refuse, with the same message. `max_length` holds the value as sent to the
-    limit the spec states (the service measures it stripped), with `too_long()`'s message."""
-
-    def validator(value) -> None:
-        try:
-            check(value)
-        except DomainError as error:
-            raise ValidationError(str(error.message)) from error
-        if max_length is not None and value is not None and len(value) > max_length:
-            raise ValidationError(str(too_long() if too_long else ""))
-
-    return validator
 
 
 def _title_too_long() -> object:

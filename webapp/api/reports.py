@@ -14,9 +14,9 @@ from flask_login import current_user
 from flask_smorest import abort
 from marshmallow import Schema, fields, pre_dump, validate
 
-from webapp.api.comment_schemas import MAX_ID, no_nul, text_field
+from webapp.api.comment_schemas import text_field
 from webapp.api.core import api_blueprint
-from webapp.api.schemas import CommunityRefSchema, PersonRefSchema, cursor_field, page_of
+from webapp.api.schemas import CommunityRefSchema, PersonRefSchema, cursor_field, no_nul, page_of
 from webapp.models.report import (
     DETAILS_MAX,
     REPORT_REASONS,
@@ -30,6 +30,7 @@ from webapp.moderation.blueprint import moderates_any_community
 from webapp.moderation.log import BAN_DAYS_MAX, REASON_MAX
 from webapp.reports import queries, services
 from webapp.reports.queries import QUEUE_STATES, QueueScope, ReportRow
+from webapp.urls import MAX_ID
 from webapp.web import found_or_404
 
 bp = api_blueprint("Reports", __name__, "Reports to the moderators.")

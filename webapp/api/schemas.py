@@ -4,9 +4,14 @@ module adds the schemas only it uses. Removed or deleted content never shows its
 
 from __future__ import annotations
 
-from flask import url_for
-from marshmallow import Schema, fields, pre_dump, validate
+from collections.abc import Callable
+from typing import Any
 
+from flask import url_for
+from flask_babel import lazy_gettext as _l
+from marshmallow import Schema, ValidationError, fields, pre_dump, validate
+
+from webapp.domain import DomainError
 from webapp.pagination import MAX_CURSOR_LENGTH
 
 REMOVED = "[removed]"
@@ -31,6 +36,33 @@ class ErrorSchema(Schema):
     """Every error: `{"error": {"code", "message", "fields"}}`."""
 
     error = fields.Nested(ErrorBodySchema, required=True)
+
+
+# Text fields never take a NUL: the spec says so (a pattern), so a request with one is 422.
+no_nul = validate.Regexp(
+    r"^[^\x00]*$", error=_l("This text contains a character that is not allowed.")
+)
+
+
+def service_rule(
+    check: Callable[[Any], object],
+    max_length: int | None = None,
+    too_long: Callable[[], object] | None = None,
+) -> Callable[[Any], None]:
+    """A field validator that asks the services' own check (as `validation.Rule` does for
+    the forms), so the API refuses what the pages refuse, with the same message, as 422.
+    `max_length` holds the value as sent to the limit the spec states (the service
+    measures it stripped), with `too_long()`'s message."""
+
+    def validator(value) -> None:
+        try:
+            check(value)
+        except DomainError as error:
+            raise ValidationError(str(error.message)) from None
+        if max_length is not None and value is not None and len(value) > max_length:
+            raise ValidationError(str(too_long() if too_long else ""))
+
+    return validator
 
 
 def cursor_field() -> fields.String:

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from flask.views import MethodView
 from flask_login import current_user
-from marshmallow import Schema, fields, pre_dump, validate
+from marshmallow import Schema, fields, validate
 from sqlalchemy import Integer, literal_column
 
-from webapp.api.comment_schemas import no_nul
+from webapp.api.community_schemas import CommunitySummarySchema
 from webapp.api.core import api_blueprint
 from webapp.api.schemas import (
     CommentSchema,
@@ -19,6 +19,7 @@ from webapp.api.schemas import (
     PostSchema,
     TagSchema,
     cursor_field,
+    no_nul,
 )
 from webapp.feeds.queries import TOP_WINDOWS
 from webapp.pagination import SortKey, decode_cursor, encode_cursor
@@ -85,30 +86,6 @@ class SearchArgsSchema(Schema):
     )
 
 
-class SearchCommunitySchema(Schema):
-    """A community as search results show it."""
-
-    name = fields.String(required=True)
-    title = fields.String(required=True)
-    description = fields.String(required=True, metadata={"description": "Plain text."})
-    member_count = fields.Integer(required=True)
-    post_count = fields.Integer(required=True)
-    url = fields.String(required=True, metadata={"description": "The community's page."})
-
-    @pre_dump
-    def _from_community(self, community, **kwargs):
-        from flask import url_for
-
-        return {
-            "name": community.name,
-            "title": community.title,
-            "description": community.description,
-            "member_count": community.member_count,
-            "post_count": community.post_count,
-            "url": url_for("communities.page", name=community.name, _external=True),
-        }
-
-
 class SearchHitSchema(Schema):
     """One result: `type` names it and the one key that holds it (post, comment,
     community, person or tag); the other four keys are absent."""
@@ -129,7 +106,7 @@ class SearchHitSchema(Schema):
     )
     post = fields.Nested(PostSchema)
     comment = fields.Nested(CommentSchema)
-    community = fields.Nested(SearchCommunitySchema)
+    community = fields.Nested(CommunitySummarySchema)
     person = fields.Nested(PersonRefSchema)
     tag = fields.Nested(TagSchema)
 
