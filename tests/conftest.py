@@ -39,6 +39,9 @@ def suite_settings(database_url: str, instance_path) -> dict:
         "CHANGE_EMAIL_RATE_LIMIT": "10000 per minute",
         "LOGIN_FAILURE_LIMIT": "10000 per minute",
         "TESTING": True,
+        # The suite reads pages twice to count a render's statements and changes rows
+        # directly; tests of the page cache itself (test_caching.py) turn it on.
+        "PAGE_CACHE": "off",
     }
     redis_url = os.environ.get("TEST_REDIS_URL")
     if redis_url:

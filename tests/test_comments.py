@@ -254,4 +254,5 @@ def test_a_500_comment_thread_loads_in_constant_statements(
     with count_statements() as counter:
         html = client.get(f"/p/{post_id}/talk").get_data(as_text=True)
     assert html.count('class="comment"') > 100
-    assert counter.count <= 4, counter.statements  # the thread itself is one of them
+    # the thread is two of them: the page's top-level comments, then what is shown
+    assert counter.count <= 5, counter.statements

@@ -130,6 +130,57 @@ def test_times_and_numbers_follow_the_viewers_zone_and_locale(app):
         assert "hace" in relative_time(datetime(2020, 1, 1, tzinfo=UTC))
 
 
+# Around every unit's edge, both ways: "60 minutes" (3,599 s) is not "1 hour" (3,600 s).
+EDGE_SECONDS = [0, 1, 44, 59, 59.5, 60, 89, 90, 3599, 3600, 5399, 86399, 86400, 604799]
+EDGE_SECONDS += [2591999, 2592000, 31535999, 31536000, 10**9]
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_cached_formats_say_exactly_what_babel_says(app, language):
+    """The per-locale caches behind relative times, dates and numbers change no text:
+    each helper gives Babel's own answer (in the locale's digits), read twice."""
+    from datetime import timedelta
+
+    from babel.dates import format_timedelta
+    from babel.numbers import format_compact_decimal, format_decimal, format_percent
+    from flask_babel import format_datetime, get_locale, refresh
+
+    from webapp.i18n import (
+        compact_number,
+        date_time,
+        localize_digits,
+        number,
+        percent,
+        relative_time,
+        request_now,
+    )
+
+    moment = datetime(2026, 3, 1, 12, 30, 5, tzinfo=UTC)
+    with app.test_request_context(headers={"Cookie": f"tz=Asia/Tehran; lang={language}"}):
+        refresh()
+        locale, now = get_locale(), request_now()
+        for _round in range(2):  # the second round reads the caches
+            for seconds in EDGE_SECONDS + [-s for s in EDGE_SECONDS]:
+                delta = timedelta(seconds=seconds)
+                babel = format_timedelta(delta, threshold=1, add_direction=True, locale=locale)
+                assert relative_time(now + delta) == localize_digits(babel, locale), seconds
+            for format in ("short", "medium", "long", "full", "yyyy-MM-dd HH:mm"):
+                assert date_time(moment, format) == localize_digits(format_datetime(moment, format))
+            for value in (0, 1, 1.0, 1.5, 999, 1234, 1234567, -42, 0.125):
+                babel = format_decimal(value, locale=locale, numbering_system="default")
+                assert number(value) == localize_digits(babel, locale), value
+                babel = format_compact_decimal(
+                    value,
+                    format_type="short",
+                    fraction_digits=1,
+                    locale=locale,
+                    numbering_system="default",
+                )
+                assert compact_number(value) == localize_digits(babel, locale), value
+                babel = format_percent(value, locale=locale, numbering_system="default")
+                assert percent(value) == localize_digits(babel, locale), value
+
+
 def test_preferences_page_saves_language_and_zone(app, client, auth, make_user):
     user_id = make_user("carol")
     auth.login("carol")

@@ -40,6 +40,10 @@ class DefaultConfig:
     CACHE_TYPE = "SimpleCache"
     CACHE_DEFAULT_TIMEOUT = 300
     CACHE_KEY_PREFIX = "quorum:"
+    # Guest pages and shared fragments (webapp/caching.py): "auto" caches them with a
+    # shared cache (Redis) or in a single process; "on"/"off" force it.
+    PAGE_CACHE = "auto"
+    PAGE_CACHE_SECONDS = 60
 
     RATELIMIT_ENABLED = True
     RATELIMIT_STORAGE_URI = "memory://"
@@ -81,6 +85,8 @@ ENVIRONMENT_SETTINGS: dict[str, type] = {
     "SECRET_KEY": str,
     "DATABASE_URL": str,
     "REDIS_URL": str,
+    "PAGE_CACHE": str,
+    "PAGE_CACHE_SECONDS": int,
     "SITE_NAME": str,
     "LOGIN_RATE_LIMIT": str,
     "LOGIN_FAILURE_LIMIT": str,

@@ -5,6 +5,9 @@ form, so `/t/B%C3%BCcher` and `/t/bücher` are the same tag."""
 
 from __future__ import annotations
 
+from functools import lru_cache
+from urllib.parse import quote
+
 from werkzeug.routing import BaseConverter, ValidationError
 
 from webapp.tags.names import normalize_tag, tag_name_in_url
@@ -35,4 +38,11 @@ class TagConverter(BaseConverter):
         return name
 
     def to_url(self, value) -> str:
-        return super().to_url(normalize_tag(str(value)))
+        return _tag_in_url(str(value))
+
+
+@lru_cache(maxsize=4096)
+def _tag_in_url(value: str) -> str:
+    """A tag's URL segment, as BaseConverter.to_url writes it (a page links the same
+    few tags many times: normalizing each once per process keeps cards cheap)."""
+    return quote(normalize_tag(value), safe="!$&'()*+,/:;=@")

@@ -215,17 +215,29 @@ def static_fingerprint(filename: str) -> str | None:
     folder = current_app.static_folder
     if not folder or not filename:
         return None
-    path = (Path(folder) / filename).resolve()
-    if not path.is_relative_to(Path(folder).resolve()):
+    if not current_app.debug:  # files do not change under a running production server
+        return _settled_fingerprint(folder, filename)
+    path = _static_path(folder, filename)
+    if path is None:
         return None
-    stamp = None
-    if current_app.debug:
-        try:
-            status = path.stat()
-        except OSError:
-            return None
-        stamp = (status.st_mtime_ns, status.st_size)
-    return _fingerprint_of(str(path), stamp)
+    try:
+        status = path.stat()
+    except OSError:
+        return None
+    return _fingerprint_of(str(path), (status.st_mtime_ns, status.st_size))
+
+
+def _static_path(folder: str, filename: str) -> Path | None:
+    path = (Path(folder) / filename).resolve()
+    return path if path.is_relative_to(Path(folder).resolve()) else None
+
+
+@lru_cache(maxsize=512)
+def _settled_fingerprint(folder: str, filename: str) -> str | None:
+    """Outside debug mode: one resolve and hash per file and process (a page links a
+    few static files; resolving their paths cost more than the rest of url_for)."""
+    path = _static_path(folder, filename)
+    return _fingerprint_of(str(path), None) if path is not None else None
 
 
 def add_static_fingerprint(endpoint: str | None, values: dict[str, Any]) -> None:

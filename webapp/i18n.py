@@ -20,15 +20,34 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal, cast, get_args
 from zoneinfo import ZoneInfo, available_timezones
 
 from babel import Locale, UnknownLocaleError
 from babel.core import get_global
-from babel.dates import get_timezone_gmt, get_timezone_location
+from babel.dates import (
+    TIMEDELTA_UNITS,
+    get_date_format,
+    get_datetime_format,
+    get_time_format,
+    get_timezone_gmt,
+    get_timezone_location,
+)
+from babel.dates import format_date as babel_format_date
+from babel.dates import format_time as babel_format_time
+from babel.dates import format_timedelta as babel_format_timedelta
 from babel.messages.pofile import read_po
 from babel.numbers import format_compact_decimal, format_decimal, format_percent
-from flask import Flask, current_app, has_request_context, request
-from flask_babel import format_date, format_datetime, format_timedelta, get_timezone
+from babel.support import NullTranslations
+from flask import Flask, current_app, g, has_request_context, request
+from flask_babel import _get_format as flask_babel_format
+from flask_babel import (
+    format_date,
+    format_datetime,
+    get_timezone,
+    get_translations,
+    to_user_timezone,
+)
 from flask_babel import get_locale as babel_get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -222,8 +241,21 @@ def language_choices() -> list[tuple[str, str]]:
     return [(language.code, language_label(language)) for language in available_languages()]
 
 
+@lru_cache(maxsize=64)
+def _parsed_locale(locale: Locale | str) -> Locale:
+    """`locale` parsed once per process: a Locale keeps the data it has loaded, so every
+    later number and date in that locale skips the parsing and the lookups."""
+    return locale if isinstance(locale, Locale) else Locale.parse(locale)
+
+
+@lru_cache(maxsize=64)
+def _direction(locale: Locale | str) -> str:
+    return _parsed_locale(locale).text_direction
+
+
 def text_direction() -> str:
-    return Locale.parse(str(babel_get_locale())).text_direction
+    """The viewer's locale's writing direction: "rtl" or "ltr"."""
+    return _direction(babel_get_locale())
 
 
 # Babel formats digits as 0-9 whatever the locale; these locales write their own.
@@ -233,10 +265,16 @@ _NATIVE_DIGITS = {
 }
 
 
+@lru_cache(maxsize=64)
+def _digit_table(locale: Locale | str) -> dict[int, int] | None:
+    """The translation table to `locale`'s own digits, or None where they are 0-9."""
+    parsed = _parsed_locale(str(locale))
+    return _NATIVE_DIGITS.get(getattr(parsed, "default_numbering_system", "latn"))
+
+
 def localize_digits(text: str, locale: Locale | str | None = None) -> str:
     """`text` with the viewer's locale's own digits (Persian shows ۱۲۳)."""
-    locale = Locale.parse(str(locale or babel_get_locale()))
-    table = _NATIVE_DIGITS.get(getattr(locale, "default_numbering_system", "latn"))
+    table = _digit_table(locale or babel_get_locale())
     return text.translate(table) if table else text
 
 
@@ -286,51 +324,152 @@ def timezone_name(zone: str) -> str:
     return timezone_names([zone])[0][1]
 
 
+# Counters repeat (a feed page shows many 0s, 1s and 2s): each (value, locale) is formatted
+# once per process. `typed` keeps 1 and 1.0 apart, as Babel may write them differently.
+@lru_cache(maxsize=8192, typed=True)
+def _formatted(kind: str, value: int | float, locale: Locale) -> str:
+    if kind == "number":
+        text = format_decimal(value, locale=locale, numbering_system="default")
+    elif kind == "compact":
+        text = format_compact_decimal(
+            value,
+            format_type="short",
+            fraction_digits=1,
+            locale=locale,
+            numbering_system="default",
+        )
+    else:
+        text = format_percent(value, locale=locale, numbering_system="default")
+    return localize_digits(text, locale)
+
+
+def _format(kind: str, value: int | float) -> str:
+    locale = babel_get_locale()
+    try:
+        return _formatted(kind, value, locale)
+    except TypeError:  # an unhashable value (a Decimal is fine): format it uncached
+        return _formatted.__wrapped__(kind, value, locale)
+
+
 def number(value: int | float) -> str:
     """1,234 / 1.234 / ۱٬۲۳۴ in the viewer's locale."""
-    return localize_digits(
-        format_decimal(value, locale=babel_get_locale(), numbering_system="default")
-    )
+    return _format("number", value)
 
 
 def compact_number(value: int | float) -> str:
     """1.2K, ۱٫۲ هزار: short numbers for counters, in the viewer's locale."""
-    return localize_digits(
-        format_compact_decimal(
-            value,
-            format_type="short",
-            fraction_digits=1,
-            locale=babel_get_locale(),
-            numbering_system="default",
-        )
-    )
+    return _format("compact", value)
 
 
 def percent(value: float) -> str:
-    return localize_digits(
-        format_percent(value, locale=babel_get_locale(), numbering_system="default")
-    )
+    return _format("percent", value)
+
+
+def request_now() -> datetime:
+    """The time of this request (one "now" for every relative time on a page)."""
+    if not has_request_context():
+        return datetime.now(UTC)
+    environ = request.environ
+    now = environ.get("quorum.now")
+    if now is None:
+        now = environ["quorum.now"] = datetime.now(UTC)
+    return now
+
+
+# "3 hours ago" depends only on the locale, the unit, the count and the direction:
+# the texts already made are kept by those (Babel picks the unit the same way).
+_RELATIVE_TEXTS: dict[tuple[Locale, str, int, bool], str] = {}
+_RELATIVE_TEXTS_MAX = 4096
+
+
+def _relative_key(locale: Locale, seconds: float) -> tuple[Locale, str, int, bool]:
+    """The unit and count Babel's format_timedelta(threshold=1) shows for `seconds`."""
+    for unit, per_unit in TIMEDELTA_UNITS:
+        value = abs(seconds) / per_unit
+        if value >= 1 or unit == "second":
+            if unit == "second" and value > 0:
+                value = max(1, value)
+            return locale, unit, int(round(value)), seconds >= 0
+    raise AssertionError("the last unit always matches")  # pragma: no cover
 
 
 def relative_time(moment: datetime | None) -> str:
     """'3 hours ago' in the viewer's language."""
     if moment is None:
         return ""
-    delta = moment - datetime.now(UTC)
-    return localize_digits(format_timedelta(delta, add_direction=True, threshold=1))
+    locale = babel_get_locale()
+    delta = moment - request_now()
+    key = _relative_key(locale, delta.total_seconds())
+    text = _RELATIVE_TEXTS.get(key)
+    if text is None:
+        text = babel_format_timedelta(delta, threshold=1, add_direction=True, locale=locale)
+        text = localize_digits(text, locale)
+        if len(_RELATIVE_TEXTS) < _RELATIVE_TEXTS_MAX:
+            _RELATIVE_TEXTS[key] = text
+    return text
+
+
+NamedFormat = Literal["short", "medium", "long", "full"]
+_NAMED_FORMATS = get_args(NamedFormat)
+
+
+@lru_cache(maxsize=256)
+def _datetime_patterns(locale: Locale, format: NamedFormat) -> tuple[str, str, str]:
+    """A named date-and-time format's parts in `locale`, looked up once: the frame
+    ("{1}, {0}") and the time and date patterns Babel's format_datetime fills it with."""
+    return (
+        str(get_datetime_format(format, locale=locale)).replace("'", ""),
+        get_time_format(format, locale=locale).pattern,
+        get_date_format(format, locale=locale).pattern,
+    )
 
 
 def date_time(value: datetime | None, format: str = "medium") -> str:
     """A date and time in the viewer's zone and locale."""
-    return localize_digits(format_datetime(value, format)) if value else ""
+    if not value:
+        return ""
+    resolved = flask_babel_format("datetime", format)
+    if resolved not in _NAMED_FORMATS:  # a pattern of the app's own: Flask-Babel's way
+        return localize_digits(format_datetime(value, format))
+    # What Babel's format_datetime does, with the locale's patterns looked up once.
+    locale = babel_get_locale()
+    frame, time_pattern, date_pattern = _datetime_patterns(locale, cast(NamedFormat, resolved))
+    moment = to_user_timezone(value)
+    text = frame.replace("{0}", babel_format_time(moment, time_pattern, locale=locale))
+    text = text.replace("{1}", babel_format_date(moment, date_pattern, locale=locale))
+    return localize_digits(text, locale)
 
 
 def date_only(value: datetime | None, format: str = "medium") -> str:
     return localize_digits(format_date(value, format)) if value else ""
 
 
+def page_translations() -> NullTranslations:
+    """The catalog of this request's locale, found once per request (and again only if
+    the locale changes): the templates' _() and ngettext() look it up for every string."""
+    locale = babel_get_locale()
+    memo = g.get("quorum_translations")
+    if memo is None or memo[0] is not locale:
+        memo = g.quorum_translations = (locale, get_translations())
+    return memo[1]
+
+
 def init_app(app: Flask) -> None:
-    babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
+    # The request's Locale is the one object kept per process for its code (Babel takes a
+    # Locale as it is): its loaded data, and the formats cached by locale, are reused.
+    babel.init_app(
+        app,
+        locale_selector=lambda: _parsed_locale(select_locale()),
+        timezone_selector=select_timezone,
+    )
+    # Flask-Babel's callables, with the request's catalog looked up once (page_translations).
+    app.jinja_env.install_gettext_callables(  # type: ignore[attr-defined]
+        gettext=lambda s: page_translations().ugettext(s),
+        ngettext=lambda s, p, n: page_translations().ungettext(s, p, n),
+        newstyle=True,
+        pgettext=lambda c, s: page_translations().upgettext(c, s),
+        npgettext=lambda c, s, p, n: page_translations().unpgettext(c, s, p, n),
+    )
     app.jinja_env.filters.update(
         datetime=date_time,
         date=date_only,

@@ -23,6 +23,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import DBAPIError
 
 from webapp.admin.permissions import can_open_admin
+from webapp.caching import stale_site
 from webapp.domain import DomainError
 from webapp.extensions import cache, db
 from webapp.faults import lost_connection
@@ -256,6 +257,7 @@ def save_site_settings(actor: User, values: Mapping[str, Any]) -> list[str]:
     )
     db.session.flush()
     after_commit(forget_cached_settings)
+    stale_site()
     return changed
 
 

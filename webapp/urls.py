@@ -7,9 +7,10 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
-from flask import current_app, request, url_for
+from flask import current_app, has_request_context, request, url_for
 from flask.globals import request_ctx
 from werkzeug.exceptions import BadRequest, HTTPException
+from werkzeug.routing import BaseConverter
 
 View = TypeVar("View", bound=Callable)
 
@@ -158,3 +159,97 @@ def refuse_unusable_host() -> None:
     request.host = ""
     problem = request.routing_exception
     raise problem if isinstance(problem, HTTPException) else BadRequest()
+
+
+# -- Links built many times on one page ---------------------------------------------------
+
+LINKS = "quorum.links"  # in the WSGI environ: ({templates}, {links already built})
+_NO_TEMPLATE = ()  # an endpoint (with these keys) that fast_url_for leaves to url_for
+# Characters werkzeug's default converter (quote with its `safe` set) leaves as they are.
+_UNQUOTED = re.compile(r"[A-Za-z0-9_.~!$&'()*+,/:;=@-]*").fullmatch
+
+
+def _marker(converter: Any, position: int) -> tuple[Any, str]:
+    """A value `converter` turns into a text no address contains by chance, and that
+    text: a word where the converter takes words, a large number where it wants one."""
+    for value in (f"zqlinkmarker{position}z", 1_987_654_300 + position):
+        try:
+            return value, converter.to_url(value)
+        except (TypeError, ValueError):
+            continue
+    raise ValueError("no marker value for this converter")
+
+
+def _link_template(endpoint: str, names: tuple[str, ...]) -> tuple[Any, ...]:
+    """(pieces, converters, plain) such that the URL of `endpoint` with `names` is
+    pieces[0] + to_url(value 1) + pieces[1] + …, found by asking url_for once for marker
+    values (`plain`: the converter quotes like werkzeug's default one); _NO_TEMPLATE where
+    that cannot be trusted to give url_for's own answer (defaults, query strings,
+    blueprint-relative or underscore arguments, hosts, static files)."""
+    if endpoint[:1] == "." or endpoint == "static" or any(name[:1] == "_" for name in names):
+        return _NO_TEMPLATE
+    rules = current_app.url_map._rules_by_endpoint.get(endpoint, [])  # noqa: SLF001
+    chosen = [rule for rule in rules if rule.arguments == set(names)]
+    if len(chosen) != 1 or any(rule.defaults or rule.host or rule.subdomain for rule in rules):
+        return _NO_TEMPLATE
+    converters = tuple(chosen[0]._converters[name] for name in names)  # noqa: SLF001
+    try:
+        markers = [_marker(converter, i) for i, converter in enumerate(converters)]
+        marked = {name: value for name, (value, _text) in zip(names, markers, strict=True)}
+        url = url_for(endpoint, **marked)
+    except Exception:  # noqa: BLE001 (url_for itself will say what is wrong)
+        return _NO_TEMPLATE
+    if "?" in url or "#" in url:
+        return _NO_TEMPLATE
+    pieces, rest = [], url
+    for _value, text in markers:
+        if rest.count(text) != 1 or url.count(text) != 1:
+            return _NO_TEMPLATE
+        piece, rest = rest.split(text)
+        pieces.append(piece)
+    pieces.append(rest)
+    plain = tuple(type(converter).to_url is BaseConverter.to_url for converter in converters)
+    return (tuple(pieces), converters, plain)
+
+
+def _build_link(templates: dict, endpoint: str, values: dict[str, Any]) -> str:
+    key = (endpoint, *values)
+    template = templates.get(key)
+    if template is None:
+        template = templates[key] = _link_template(endpoint, tuple(values))
+    if template is _NO_TEMPLATE or any(value is None for value in values.values()):
+        return url_for(endpoint, **values)
+    pieces, converters, plain = template
+    parts = [pieces[0]]
+    for value, converter, is_plain, piece in zip(
+        values.values(), converters, plain, pieces[1:], strict=True
+    ):
+        unquoted = is_plain and type(value) is str and _UNQUOTED(value)
+        parts.append(value if unquoted else converter.to_url(value))
+        parts.append(piece)
+    return "".join(parts)
+
+
+def fast_url_for(endpoint: str, **values: Any) -> str:
+    """`url_for(endpoint, **values)`, byte for byte, for links a page makes many times
+    (a feed's cards): the first call of a request asks url_for for a template (SCRIPT_NAME,
+    the rule's fixed parts), later ones only convert the values into it, and a link made
+    before in the request is reused. Anything a template cannot vouch for (a None or list
+    value, an endpoint with defaults or a query string, `_anchor` and friends) goes to
+    url_for itself."""
+    if not has_request_context():  # no request to keep templates for
+        return url_for(endpoint, **values)
+    environ = request.environ  # one request's (g may outlive it, as in tests)
+    caches = environ.get(LINKS)
+    if caches is None:
+        caches = environ[LINKS] = ({}, {})
+    templates: dict[tuple, tuple] = caches[0]
+    links: dict[tuple, str] = caches[1]
+    key = (endpoint, *values.items(), *map(type, values.values()))  # 1, 1.0 and True apart
+    try:
+        url = links.get(key)
+    except TypeError:  # an unhashable value (a list): url_for's own query string
+        return url_for(endpoint, **values)
+    if url is None:
+        url = links[key] = _build_link(templates, endpoint, values)
+    return url

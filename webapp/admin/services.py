@@ -11,6 +11,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, select, update
 
 from webapp.auth import queries, services
+from webapp.caching import stale_person, stale_site
 from webapp.domain import DomainError
 from webapp.extensions import db
 from webapp.models import Comment, Community, Post, Tag, User, UserSession, utc_now
@@ -79,6 +80,7 @@ def ban_user(actor: User, target: User, reason: str | None, until: datetime | No
         actor.id, "ban_user", "user", target.id, reason=reason, target_label=_label(target)
     )
     db.session.flush()
+    stale_site()  # a banned person is shown as such wherever their name is
 
 
 def unban_user(actor: User, target: User, reason: str | None = "") -> None:
@@ -102,6 +104,7 @@ def unban_user(actor: User, target: User, reason: str | None = "") -> None:
         actor.id, "unban_user", "user", target.id, reason=reason, target_label=_label(target)
     )
     db.session.flush()
+    stale_site()
 
 
 # -- Admin rights -------------------------------------------------------------------------
@@ -138,6 +141,7 @@ def set_admin(actor: User, target: User, make_admin: bool) -> bool:
         if len(admins) <= 1:
             raise AdminError(_l("The site needs at least one admin."))
     db.session.execute(update(User).where(User.id == target.id).values(is_admin=make_admin))
+    stale_person(target)
     db.session.refresh(target)
     record_action(
         actor.id,
@@ -276,4 +280,5 @@ def purge_user(actor: User, target: User, reason: str | None) -> PurgeCounts:
         actor.id, "purge_user", "user", target.id, reason=reason, target_label=_label(target)
     )
     db.session.flush()
+    stale_site()  # their posts and comments leave every page at once
     return counts

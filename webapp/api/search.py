@@ -129,7 +129,8 @@ class SearchPageSchema(Schema):
         required=True,
         metadata={
             "description": f"Results of each type for these words and filters; above "
-            f"{COUNT_CAP} counting stops (a count of {COUNT_CAP + 1} means more than {COUNT_CAP})."
+            f"{COUNT_CAP} counting stops (a count of {COUNT_CAP + 1} means more than {COUNT_CAP}); "
+            "counts may lag new content by up to a minute."
         },
     )
     unknown_filter = fields.Boolean(
@@ -176,6 +177,7 @@ class Search(MethodView):
             page=page,
         )
         found = search_queries.search(request)
+        counts = search_queries.counts(request)
         name = ITEM_NAMES[request.kind]
         _mark_my_votes(request.kind, [hit.item for hit in found.hits])
         items = [
@@ -191,6 +193,6 @@ class Search(MethodView):
             "type": request.kind,
             "items": items,
             "next": encode_cursor(_PAGE_KEYS, page + 1) if found.has_next else None,
-            "counts": {kind: found.counts.get(kind, 0) for kind in KINDS},
+            "counts": {kind: counts.get(kind, 0) for kind in KINDS},
             "unknown_filter": found.unknown_filter,
         }

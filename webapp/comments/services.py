@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 
+from webapp.caching import stale_comment, stale_comment_in
 from webapp.comments import permissions
 from webapp.communities import bans
 from webapp.communities.permissions import require_moderator
@@ -79,6 +80,7 @@ def add_comment(author: User, post: Post, parent_id: int | None, body: RichText 
     comment.path = comment_path(parent.path if parent else None, comment.id)
     _change_comment_count(post.id, +1)
     numbers.change_person(author.id, comments=+1)
+    stale_comment(comment)
     return comment
 
 
@@ -96,6 +98,7 @@ def edit_comment(editor: User, comment: Comment, body: RichText | str) -> None:
     comment.body_text = _body_text(body_html)
     comment.body_html = body_html
     comment.edited_at = utc_now()
+    stale_comment(comment)
 
 
 def delete_comment(actor: User, comment: Comment) -> None:
@@ -107,6 +110,7 @@ def delete_comment(actor: User, comment: Comment) -> None:
     comment.deleted_at = utc_now()
     _change_comment_count(comment.post_id, -1)
     numbers.comment_visibility_changed(comment, shown=False)
+    stale_comment(comment)
 
 
 def undelete_comment(actor: User, comment: Comment) -> None:
@@ -120,6 +124,7 @@ def undelete_comment(actor: User, comment: Comment) -> None:
     comment.deleted_at = None
     _change_comment_count(comment.post_id, +1)
     numbers.comment_visibility_changed(comment, shown=True)
+    stale_comment(comment)
 
 
 def remove_comment(actor: User, comment: Comment, reason: str | None) -> None:
@@ -135,6 +140,7 @@ def remove_comment(actor: User, comment: Comment, reason: str | None) -> None:
     comment.removed_at = utc_now()
     comment.removed_by_id = actor.id
     comment.removal_reason = reason
+    stale_comment_in(comment, community_id)
     _change_comment_count(comment.post_id, -1)
     numbers.comment_visibility_changed(comment, shown=False)
     record_action(
@@ -160,6 +166,7 @@ def restore_comment(actor: User, comment: Comment) -> None:
     comment.removed_at = None
     comment.removed_by_id = None
     comment.removal_reason = None
+    stale_comment_in(comment, community_id)
     if comment.is_visible:
         _change_comment_count(comment.post_id, +1)
         numbers.comment_visibility_changed(comment, shown=True)

@@ -38,6 +38,10 @@ def _comment_url(comment) -> str:
     arguments = {"post_id": post.id, "slug": post.slug}
     if comment.depth >= MAX_VISIBLE_DEPTH:
         arguments["thread"] = comment.parent_id
+    elif post.comment_count > queries.COMMENT_PAGE_SIZE:
+        # A long thread is paged: the comment may not be on the first page, so link to
+        # the branch of its top-level comment, where it always is.
+        arguments["thread"] = int(comment.path.split("/", 1)[0])
     return url_for("posts.detail", **arguments) + f"#comment-{comment.id}"
 
 

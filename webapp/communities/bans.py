@@ -13,6 +13,7 @@ from sqlalchemy.dialects.postgresql import insert as postgres_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import aliased
 
+from webapp.caching import stale_community
 from webapp.communities import permissions
 from webapp.domain import DomainError
 from webapp.extensions import db
@@ -111,6 +112,7 @@ def ban_from_community(
             )
         ),
     ).rowcount
+    stale_community(community)
     if removed:
         db.session.execute(
             update(Community)
@@ -179,6 +181,7 @@ def unban_from_community(actor: User, community: Community, target: User) -> boo
     ).rowcount
     if not lifted:
         return False
+    stale_community(community)
     record_action(
         actor.id,
         "unban_from_community",

@@ -7,6 +7,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.sql.elements import ColumnElement
 
+from webapp.caching import stale_community, stale_site
 from webapp.communities import bans
 from webapp.domain import DomainError
 from webapp.extensions import db
@@ -64,6 +65,7 @@ def transfer_community(
     else:
         membership.role = ROLE_OWNER
     db.session.flush()
+    stale_community(community)
     db.session.refresh(community)
     record_action(
         actor.id,
@@ -130,6 +132,7 @@ def delete_community(actor: User, community: Community, reason: str | None) -> N
     )
     db.session.delete(community)
     db.session.flush()
+    stale_site()  # its posts were in every feed, profile and tag page
     record_action(
         actor.id,
         "delete_community",

@@ -11,6 +11,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import CursorResult, delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 
+from webapp.caching import stale_community, stale_site
 from webapp.communities import bans, permissions
 from webapp.domain import DomainError
 from webapp.extensions import db
@@ -98,6 +99,7 @@ def create_community(
         raise CommunityError(_l("A community with this name already exists."), "name") from None
     db.session.add(Membership(user_id=creator.id, community_id=community.id, role=ROLE_OWNER))
     db.session.flush()
+    stale_community(community)
     return community
 
 
@@ -120,6 +122,7 @@ def join_community(user: User, community: Community) -> bool:
         savepoint.rollback()
         return False
     _change_member_count(community.id, +1)
+    stale_community(community)
     db.session.refresh(community)
     return True
 
@@ -141,6 +144,7 @@ def leave_community(user: User, community: Community) -> bool:
     ).rowcount
     if removed:
         _change_member_count(community.id, -1)
+        stale_community(community)
     db.session.refresh(community)
     return bool(removed)
 
@@ -153,6 +157,7 @@ def update_community(
     community.title, community.description, community.rules = _checked_details(
         title, description, rules
     )
+    stale_site()  # its title is on every card that links to it
     record_action(editor.id, "edit_community", "community", community.id, community_id=community.id)
 
 
@@ -177,6 +182,7 @@ def set_moderator(actor: User, community: Community, username: str, appoint: boo
     if membership.role == ROLE_OWNER:
         raise CommunityError(_l("The owner's role cannot be changed."), "username")
     membership.role = ROLE_MODERATOR if appoint else ROLE_MEMBER
+    stale_community(community)
     record_action(
         actor.id,
         "appoint_moderator" if appoint else "dismiss_moderator",

@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from webapp.bidi import isolate
+from webapp.caching import cached_guest_page, community_scopes, directory_scopes
 from webapp.communities import permissions, queries, services
 from webapp.communities.forms import CommunityDetailsForm, ModeratorForm, NewCommunityForm
 from webapp.feeds import queries as feed_queries
@@ -32,6 +33,7 @@ def _community_url(name: str) -> str:
 
 @bp.route("/c/")
 @carries_query("sort")
+@cached_guest_page(directory_scopes)
 def directory():
     """All communities, by members, newest or name."""
     sort = request.args.get("sort", "members")
@@ -63,6 +65,7 @@ def create():
 
 @bp.route("/c/<name>")
 @carries_query("sort", "t")
+@cached_guest_page(community_scopes)
 def page(name: str):
     """A community: its posts (pinned first) and a sidebar about it."""
     community = _community(name)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from flask import Blueprint
 from flask_login import current_user
 
+from webapp.caching import cached_guest_page, everything_scopes
 from webapp.feeds import queries
 from webapp.feeds.rendering import card_excerpt, link_domain, render_feed, requested_order
 from webapp.urls import carries_query
@@ -18,6 +19,7 @@ bp.add_app_template_filter(card_excerpt, "card_excerpt")
 
 @bp.route("/")
 @carries_query("sort", "t")
+@cached_guest_page(everything_scopes)
 def home():
     """Your communities and the people you follow; everything for guests and for
     people who have joined and followed nobody yet."""
@@ -38,6 +40,7 @@ def home():
 
 @bp.route("/all")
 @carries_query("sort", "t")
+@cached_guest_page(everything_scopes)
 def everything():
     """Every post on the site."""
     return render_feed("feeds/home.html", requested_order(), feed_kind="all")

@@ -74,8 +74,33 @@ class Comment(Base):
         CheckConstraint("score = upvotes - downvotes", name="score_matches_votes"),
         Index("ix_comments_post_id_path", "post_id", "path"),
         Index("ix_comments_author_id_created_at_id", "author_id", "created_at", "id"),
+        Index("ix_comments_created_at_id", "created_at", "id"),
+        Index("ix_comments_score_id", "score", "id"),
     )
 
     @property
     def is_visible(self) -> bool:
         return self.removed_at is None and self.deleted_at is None
+
+
+# A post page lists its top-level comments by score (best) or by time (new, old) and
+# pages through them by keyset: partial indexes hold only the top-level rows of each
+# post, so the first page and the hundredth start where they should. Queries must say
+# `.where(Comment.parent_id.is_(None))`, the indexes' own condition.
+Index(
+    "ix_comments_top_level_score",
+    Comment.post_id,
+    Comment.score,
+    Comment.created_at,
+    Comment.id,
+    postgresql_where=Comment.parent_id.is_(None),
+    sqlite_where=Comment.parent_id.is_(None),
+)
+Index(
+    "ix_comments_top_level_created_at",
+    Comment.post_id,
+    Comment.created_at,
+    Comment.id,
+    postgresql_where=Comment.parent_id.is_(None),
+    sqlite_where=Comment.parent_id.is_(None),
+)

@@ -7,6 +7,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import update
 
+from webapp.caching import stale_people, stale_post
 from webapp.communities import bans
 from webapp.communities.permissions import require_moderator
 from webapp.domain import DomainError
@@ -107,6 +108,7 @@ def submit_post(
     _change_post_count(community.id, +1)
     tag_services.change_post_counts([tag.id for tag in post.tags], +1)
     numbers.change_person(author.id, posts=+1)
+    stale_post(post)
     return post
 
 
@@ -137,6 +139,7 @@ def edit_post(
     post.edited_at = utc_now()
     tag_services.change_post_counts(sorted(new_tag_ids - old_tag_ids), +1)
     tag_services.change_post_counts(sorted(old_tag_ids - new_tag_ids), -1)
+    stale_post(post)
 
 
 def _hide(post: Post) -> None:
@@ -145,12 +148,14 @@ def _hide(post: Post) -> None:
     _change_post_count(post.community_id, -1)
     tag_services.change_post_counts([tag.id for tag in _tags_of(post)], -1)
     numbers.post_visibility_changed(post, shown=False)
+    stale_people()  # the karma of everyone who commented under it moved
 
 
 def _show(post: Post) -> None:
     _change_post_count(post.community_id, +1)
     tag_services.change_post_counts([tag.id for tag in _tags_of(post)], +1)
     numbers.post_visibility_changed(post, shown=True)
+    stale_people()
 
 
 def delete_post(actor: User, post: Post) -> None:
@@ -161,6 +166,7 @@ def delete_post(actor: User, post: Post) -> None:
     if post.is_visible:
         _hide(post)
     post.deleted_at = utc_now()
+    stale_post(post)
 
 
 def remove_post(actor: User, post: Post, reason: str | None) -> None:
@@ -175,6 +181,7 @@ def remove_post(actor: User, post: Post, reason: str | None) -> None:
     post.removed_at = utc_now()
     post.removed_by_id = actor.id
     post.removal_reason = reason
+    stale_post(post)
     record_action(
         actor.id,
         "remove_post",
@@ -196,6 +203,7 @@ def restore_post(actor: User, post: Post) -> None:
     post.removal_reason = None
     if post.is_visible:
         _show(post)
+    stale_post(post)
     record_action(actor.id, "restore_post", "post", post.id, community_id=post.community_id)
 
 
@@ -204,6 +212,7 @@ def _set_flag(actor: User, post: Post, flag: str, value: bool, on: str, off: str
     require_moderator(actor, post.community_id)
     if getattr(post, flag) != value:
         setattr(post, flag, value)
+        stale_post(post)
         record_action(
             actor.id, on if value else off, "post", post.id, community_id=post.community_id
         )

@@ -9,10 +9,13 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from webapp import idempotency
+from webapp.caching import cached_guest_page, post_scopes
 from webapp.comments import queries as comment_queries
 from webapp.comments.forms import CommentForm
 from webapp.communities import queries as community_queries
 from webapp.confirmation import Confirmation, ask_first, ask_moderator_for_reason
+from webapp.htmx import is_htmx
+from webapp.models import Comment
 from webapp.posts import permissions, queries, services
 from webapp.posts.forms import PostForm
 from webapp.ratelimits import writes
@@ -85,11 +88,24 @@ def short_link(post_id: int):
 
 @bp.route("/p/<id:post_id>/<slug>")
 @carries_query("sort", "thread")
+@cached_guest_page(post_scopes)
 def detail(post_id: int, slug: str):
-    """A post and its whole comment thread (or one branch of it)."""
+    """A post and a page of its comment thread (or of one branch of it)."""
     post = _post(post_id)
     if slug != post.slug and post.is_visible:
         return redirect(_canonical_url(post), code=301)
+    sort, branch = _thread_choice(post)
+    after = request.args.get("after") or None
+    page = queries.post_page(post, current_user, sort, branch, after)
+    return render_template(
+        "posts/detail.html",
+        **page.context(),
+        comment_form=CommentForm(formdata=None),
+    )
+
+
+def _thread_choice(post) -> tuple[str, Comment | None]:
+    """The comment order asked for, and the branch (`?thread=<comment id>`) if any."""
     sort = request.args.get("sort", "best")
     if sort not in comment_queries.COMMENT_SORTS:
         sort = "best"
@@ -99,12 +115,24 @@ def detail(post_id: int, slug: str):
         branch = comment_queries.comment_with_post(branch_id) if branch_id else None
         if branch is None or branch.post_id != post.id:
             abort(404)
-    page = queries.post_page(post, current_user, sort, branch)
-    return render_template(
-        "posts/detail.html",
-        **page.context(),
-        comment_form=CommentForm(formdata=None),
-    )
+    return sort, branch
+
+
+@bp.route("/p/<id:post_id>/comments/more")
+def more_comments(post_id: int):
+    """The next page of a thread, which htmx appends in place of the "More" link; without
+    htmx, the same page as part of the post's own page."""
+    post = _post(post_id)
+    sort, branch = _thread_choice(post)
+    after = request.args.get("after") or None
+    if not is_htmx():
+        thread = branch.id if branch else None
+        page_url = url_for(
+            "posts.detail", post_id=post.id, slug=post.slug, sort=sort, thread=thread, after=after
+        )
+        return redirect(page_url)
+    page = queries.more_comments(post, current_user, sort, branch, after)
+    return render_template("comments/_more_comments.html", **page.context())
 
 
 @bp.route("/p/<id:post_id>/edit", methods=["GET", "POST"])

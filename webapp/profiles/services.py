@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import CursorResult, delete
 from sqlalchemy.exc import IntegrityError
 
+from webapp.caching import stale_person, stale_site
 from webapp.domain import DomainError
 from webapp.extensions import db
 from webapp.i18n import number
@@ -38,6 +39,8 @@ def follow(follower: User, followed: User) -> bool:
         savepoint.rollback()
         return False
     numbers.change_follow_counts(follower.id, followed.id, +1)
+    stale_person(follower)
+    stale_person(followed)
     return True
 
 
@@ -53,6 +56,8 @@ def unfollow(follower: User, followed: User) -> bool:
     ).rowcount
     if removed:
         numbers.change_follow_counts(follower.id, followed.id, -1)
+        stale_person(follower)
+        stale_person(followed)
     return bool(removed)
 
 
@@ -110,3 +115,4 @@ def update_profile(
     profile.last_name = names["last_name"]
     profile.bio_html = bio_html
     profile.website = website
+    stale_site()  # names and avatars are shown beside everything they wrote

@@ -6,6 +6,7 @@ from flask import Blueprint, flash, make_response, redirect, render_template, re
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from webapp.caching import cached_guest_page, person_scopes
 from webapp.feeds.rendering import render_feed, requested_order
 from webapp.htmx import is_htmx, render_page_or_partial
 from webapp.media.limits import limit_uploads
@@ -40,6 +41,7 @@ def _header_context(user) -> dict:
 
 @bp.route("/u/<username>")
 @carries_query("tab", "sort", "t")
+@cached_guest_page(person_scopes)
 def profile(username: str):
     """A person's page: who they are, their numbers, and their posts or comments."""
     user = _person(username)

@@ -19,6 +19,10 @@ from webapp.search import syntax
 MARK_START, MARK_END = "\x02", "\x03"
 SHIELD_LT, SHIELD_GT = "\x04", "\x05"
 COUNT_CAP = 1000  # tabs say "1,000+" beyond this; counting further costs without helping
+# Relevance ranks posts and comments within their newest matches, this many: at least
+# the deepest result a page can show (25 pages of 20), so every page ranks the same set.
+RANK_CANDIDATES = 1000
+TSQUERY = "to_tsquery('quorum', :tsquery)"
 
 
 @dataclass
@@ -117,6 +121,23 @@ KINDS: dict[str, KindSpec] = {
 }
 
 
+# The names people, communities and tags also match by (trigram similarity).
+NAME_SQL = {
+    "people": "lower(profiles.username || ' ' || profiles.display_name)",
+    "communities": "lower(communities.name || ' ' || communities.title)",
+    "tags": "tags.name",
+}
+
+
+def _blended(rank: str, score: str, date: str) -> str:
+    """PostgreSQL relevance: the text rank, raised by a positive score, lowered by age
+    (a month old halves it)."""
+    return (
+        f"{rank} * (1 + greatest({score}, 0) / (greatest({score}, 0) + 10.0)) "
+        f"/ (1 + extract(epoch from now() - {date}) / 2592000.0)"
+    )
+
+
 def _filters(spec: KindSpec, scope: Scope, params: dict) -> list[str]:
     clauses = [spec["visible"]]
     if spec["author"]:
@@ -159,14 +180,10 @@ class PostgresEngine:
     def _base(self, scope: Scope, query: syntax.ParsedQuery, params: dict):
         spec = KINDS[scope.kind]
         params["tsquery"] = syntax.to_tsquery(query)
-        match = f"{spec['table']}.search_vector @@ to_tsquery('quorum', :tsquery)"
+        match = f"{spec['table']}.search_vector @@ {TSQUERY}"
         if scope.kind in ("people", "communities", "tags"):
             # Names also match fuzzily (a typo, a partial word), through trigram indexes.
-            name = {
-                "people": "lower(profiles.username || ' ' || profiles.display_name)",
-                "communities": "lower(communities.name || ' ' || communities.title)",
-                "tags": "tags.name",
-            }[scope.kind]
+            name = NAME_SQL[scope.kind]
             params["raw"] = " ".join(
                 w for g in query.groups for t in g if not t.negated for w in t.words
             )
@@ -174,22 +191,50 @@ class PostgresEngine:
         where = " AND ".join([match, *_filters(spec, scope, params)])
         return spec, f"FROM {spec['table']} {_joins(spec, scope)} WHERE {where}"
 
+    def _ctes(self, scope: Scope, spec: KindSpec, body: str, sort: str, params: dict) -> str:
+        """The CTEs that make `page`: one page of (id, sort_key), best first.
+
+        Posts and comments are taken in two steps. First the RANK_CANDIDATES newest
+        matches (the highest scored for "top"), which PostgreSQL finds by walking a
+        (date, id) or (score, id) index when the words are common and through the GIN
+        index when they are rare; then that set is ordered and cut to the page. "new"
+        and "top" stay exact (no page goes deeper than the set); relevance ranks only
+        the newest matches, so two common words rank a thousand rows, not a hundred
+        thousand."""
+        page = "DESC, {id} DESC LIMIT :limit OFFSET :offset"
+        if scope.kind not in ("posts", "comments"):  # small tables: rank every match
+            rank = f"ts_rank({spec['table']}.search_vector, {TSQUERY})"
+            if "raw" in params:
+                rank = f"greatest({rank}, similarity({NAME_SQL[scope.kind]}, :raw))"
+            sort_key = {"new": spec["date"], "top": spec["score"]}.get(
+                sort, _blended(rank, spec["score"], spec["date"])
+            )
+            return (
+                f"page AS MATERIALIZED (SELECT {spec['id']} AS id, {sort_key} AS sort_key "
+                f"{body} ORDER BY sort_key {page.format(id=spec['id'])})"
+            )
+        params["candidates"] = RANK_CANDIDATES
+        key = spec["score"] if sort == "top" else spec["date"]
+        candidates = (
+            f"SELECT {spec['id']} AS id, {spec['table']}.search_vector AS vector, "
+            f"{spec['score']} AS score, {spec['date']} AS created_at {body} "
+            f"ORDER BY {key} DESC, {spec['id']} DESC LIMIT :candidates"
+        )
+        sort_key = {"new": "c.created_at", "top": "c.score"}.get(
+            sort, _blended(f"ts_rank(c.vector, {TSQUERY})", "c.score", "c.created_at")
+        )
+        # A materialized CTE is planned for all its rows: the page's small LIMIT must not
+        # make PostgreSQL walk the whole date index for a rare word.
+        return (
+            f"candidates AS MATERIALIZED ({candidates}), page AS MATERIALIZED "
+            f"(SELECT c.id, {sort_key} AS sort_key FROM candidates AS c "
+            f"ORDER BY sort_key {page.format(id='c.id')})"
+        )
+
     def search(self, scope, query, sort, limit, offset) -> list[EngineHit]:
         params: dict = {"limit": limit, "offset": offset}
         spec, body = self._base(scope, query, params)
-        rank = f"ts_rank({spec['table']}.search_vector, to_tsquery('quorum', :tsquery))"
-        if "raw" in params:
-            similar = {
-                "people": "lower(profiles.username || ' ' || profiles.display_name)",
-                "communities": "lower(communities.name || ' ' || communities.title)",
-                "tags": "tags.name",
-            }[scope.kind]
-            rank = f"greatest({rank}, similarity({similar}, :raw))"
-        blended = (
-            f"{rank} * (1 + greatest({spec['score']}, 0) / (greatest({spec['score']}, 0) "
-            f"+ 10.0)) / (1 + extract(epoch from now() - {spec['date']}) / 2592000.0)"
-        )
-        sort_key = {"new": spec["date"], "top": spec["score"]}.get(sort, blended)
+        ctes = self._ctes(scope, spec, body, sort, params)
         options = (
             "StartSel=\x02, StopSel=\x03, MaxWords=35, MinWords=15, MaxFragments=2, "
             'FragmentDelimiter=" … "'
@@ -200,22 +245,20 @@ class PostgresEngine:
         def shielded(column: str) -> str:
             return f"translate({column}, '<>', '{SHIELD_LT}{SHIELD_GT}')"
 
-        query_sql = "to_tsquery('quorum', :tsquery)"
         snippet = (
-            f"ts_headline('quorum', {shielded(spec['body'])}, {query_sql}, '{options}')"
+            f"ts_headline('quorum', {shielded(spec['body'])}, {TSQUERY}, '{options}')"
             if spec["body"]
             else "NULL"
         )
         title = (
-            f"ts_headline('quorum', {shielded(spec['title'])}, {query_sql}, "
+            f"ts_headline('quorum', {shielded(spec['title'])}, {TSQUERY}, "
             f"'StartSel=\x02, StopSel=\x03, HighlightAll=true')"
             if spec["title"]
             else "NULL"
         )
         # Rank and cut to one page first; only that page's rows get (costly) headlines.
         sql = (
-            f"WITH page AS MATERIALIZED (SELECT {spec['id']} AS id, {sort_key} AS sort_key "
-            f"{body} ORDER BY sort_key DESC, {spec['id']} DESC LIMIT :limit OFFSET :offset) "
+            f"WITH {ctes} "
             f"SELECT page.id, {snippet} AS snippet, {title} AS title FROM page "
             f"JOIN {spec['table']} ON {spec['id']} = page.id "
             f"ORDER BY page.sort_key DESC, page.id DESC"

@@ -3,19 +3,21 @@ narrow by filters, and return loaded items with safe highlighted snippets."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import hashlib
+import json
+from dataclasses import dataclass, field, replace
 from datetime import timedelta
 
+from flask import current_app
 from markupsafe import Markup, escape
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
 
-from webapp.extensions import db
+from webapp.extensions import cache, db
 from webapp.feeds.queries import TOP_WINDOWS
 from webapp.models import Comment, Community, Post, Profile, Tag, User, utc_now
 from webapp.search import syntax
 from webapp.search.engines import (
-    COUNT_CAP,
     MARK_END,
     MARK_START,
     SHIELD_GT,
@@ -29,6 +31,7 @@ KINDS = ("posts", "comments", "communities", "people", "tags")
 SORTS = ("relevance", "new", "top")
 PAGE_SIZE = 20
 MAX_PAGES = 25  # bounded pagination: the best 500 results are plenty to browse
+COUNT_SECONDS = 60  # tab counts may lag writes by this much (SEARCH_COUNT_SECONDS)
 
 
 @dataclass
@@ -72,13 +75,8 @@ class Hit:
 class SearchResults:
     request: SearchRequest
     hits: list[Hit] = field(default_factory=list)
-    counts: dict[str, int] = field(default_factory=dict)
     has_next: bool = False
     unknown_filter: bool = False
-
-    @property
-    def count_cap(self) -> int:
-        return COUNT_CAP
 
 
 def highlighted(raw: str | None) -> Markup | None:
@@ -146,7 +144,7 @@ def _load(kind: str, ids: list[int]) -> dict[int, object]:
 
 
 def search(request: SearchRequest) -> SearchResults:
-    """One page of results of one kind, and how many of each kind match."""
+    """One page of results of one kind (the tab counts are `counts`, asked separately)."""
     results = SearchResults(request=request)
     query = syntax.parse(request.text)
     if query.is_empty:
@@ -155,18 +153,8 @@ def search(request: SearchRequest) -> SearchResults:
     if scope is None:
         results.unknown_filter = True
         return results
-    engine = engine_for_session()
-    for kind in KINDS:
-        kind_scope = Scope(
-            kind=kind,
-            community_id=scope.community_id,
-            tag_id=scope.tag_id,
-            author_id=scope.author_id,
-            since=scope.since,
-        )
-        results.counts[kind] = engine.count(kind_scope, query)
     offset = (request.page - 1) * PAGE_SIZE
-    found = engine.search(scope, query, request.sort, PAGE_SIZE + 1, offset)
+    found = engine_for_session().search(scope, query, request.sort, PAGE_SIZE + 1, offset)
     results.has_next = len(found) > PAGE_SIZE and request.page < MAX_PAGES
     found = found[:PAGE_SIZE]
     items = _load(request.kind, [hit.id for hit in found])
@@ -176,3 +164,33 @@ def search(request: SearchRequest) -> SearchResults:
         if hit.id in items
     ]
     return results
+
+
+def _counts_key(request: SearchRequest, query: syntax.ParsedQuery) -> str:
+    # The parsed query, not the typed text: "Winter  idea" and "winter idea" share one.
+    what = [syntax.to_tsquery(query), request.community.lower(), request.tag.lower()]
+    what += [request.author.lower(), request.window]
+    digest = hashlib.sha256(json.dumps(what).encode()).hexdigest()
+    return f"search-counts:{digest}"
+
+
+def counts(request: SearchRequest) -> dict[str, int]:
+    """How many results each kind has for these words and filters, counted up to
+    COUNT_CAP + 1 (more is shown as "1,000+"), and cached for a minute: five counts
+    cost more than a page of results, so the page asks for them in a second request.
+    Empty when there is nothing to search for."""
+    query = syntax.parse(request.text)
+    if query.is_empty:
+        return {}
+    key = _counts_key(request, query)
+    found = cache.get(key)
+    if found is None:
+        scope = _scope(request)
+        if scope is None:
+            found = dict.fromkeys(KINDS, 0)
+        else:
+            engine = engine_for_session()
+            found = {kind: engine.count(replace(scope, kind=kind), query) for kind in KINDS}
+        seconds = current_app.config.get("SEARCH_COUNT_SECONDS", COUNT_SECONDS)
+        cache.set(key, found, timeout=seconds)
+    return found

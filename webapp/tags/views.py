@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, render_template, request
 
+from webapp.caching import cached_guest_page, everything_scopes
 from webapp.converters import TagConverter
 from webapp.feeds.rendering import render_feed, requested_order
 from webapp.htmx import render_page_or_partial
@@ -24,6 +25,7 @@ bp.record_once(_register_tag_converter)
 
 @bp.route("/t/<tag:name>")
 @carries_query("sort", "t")
+@cached_guest_page(everything_scopes)
 def tag(name: str):
     """Posts with one tag, newest first."""
     found = queries.tag_by_name(name)
@@ -33,6 +35,7 @@ def tag(name: str):
 
 
 @bp.route("/tags")
+@cached_guest_page(everything_scopes)
 def index():
     """Every tag in use, most used first."""
     page = queries.tags_by_use(request.args.get("cursor"), 100)
