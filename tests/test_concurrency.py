@@ -182,3 +182,44 @@ def test_racing_deletes_and_removals_count_once(app, committing_db):
         )
     )
     assert post.comment_count == visible == 2
+
+
+def test_comment_votes_racing_a_post_removal_keep_karma_exact(app, committing_db):
+    """Votes on a comment while a moderator takes its post down: each vote is either
+    counted before the removal (and taken back with it) or refused (409); the
+    commenter's karma ends at 0, the comment's score at the sum of its votes."""
+    from webapp.comments import services as comment_services
+    from webapp.models import Comment, CommentVote, Post
+    from webapp.posts import services as post_services
+    from webapp.votes import services as vote_services
+
+    people = make_people(22)
+    with app.test_request_context(), unit_of_work():
+        owner, writer = db.session.get(User, people[0]), db.session.get(User, people[1])
+        community = services.create_community(owner, "takedown", "Takedown", "", "")
+        post = post_services.submit_post(owner, community, "Soon gone", "", None, [])
+        post_id = post.id
+        comment_id = comment_services.add_comment(writer, post, None, "<p>Hi</p>").id
+    db.session.remove()
+
+    def cast(user_id, value):
+        return lambda: vote_services.vote_on_comment(
+            db.session.get(User, user_id), db.session.get(Comment, comment_id), value
+        )
+
+    def take_down():
+        post_services.remove_post(
+            db.session.get(User, people[0]), db.session.get(Post, post_id), "x"
+        )
+
+    actions = [cast(uid, 1 if index % 3 else -1) for index, uid in enumerate(people[2:])]
+    errors = run_together(app, [*actions[:10], take_down, *actions[10:]])
+    assert all(getattr(error, "status", None) == 409 for error in errors), errors
+    db.session.expire_all()
+    comment = db.session.get(Comment, comment_id)
+    votes = db.session.scalars(
+        select(CommentVote.value).where(CommentVote.comment_id == comment_id)
+    ).all()
+    assert comment.score == sum(votes) and len(votes) + len(errors) == 20
+    assert db.session.get(Post, post_id).removed_at is not None
+    assert db.session.get(User, people[1]).karma == 0

@@ -380,6 +380,19 @@ def test_gunicorn_config_reads_the_environment(monkeypatch):
     assert settings["accesslog"] == "-"
 
 
+def test_gunicorn_worker_model_defaults_to_sync_and_reads_the_environment(monkeypatch):
+    """Sync workers unless GUNICORN_WORKER_CLASS / GUNICORN_THREADS say otherwise (one
+    thread: gunicorn would switch a sync worker with threads to gthread by itself)."""
+    for name in ("GUNICORN_WORKER_CLASS", "GUNICORN_THREADS"):
+        monkeypatch.delenv(name, raising=False)
+    settings = runpy.run_path(str(PROJECT_ROOT / "gunicorn.conf.py"))
+    assert (settings["worker_class"], settings["threads"]) == ("sync", 1)
+    monkeypatch.setenv("GUNICORN_WORKER_CLASS", "gthread")
+    monkeypatch.setenv("GUNICORN_THREADS", "8")
+    settings = runpy.run_path(str(PROJECT_ROOT / "gunicorn.conf.py"))
+    assert (settings["worker_class"], settings["threads"]) == ("gthread", 8)
+
+
 def test_env_example_documents_every_setting():
     example = (PROJECT_ROOT / ".env.example").read_text()
     for name in [*ENVIRONMENT_SETTINGS, "GUNICORN_BIND", "WEB_CONCURRENCY", "POSTGRES_PASSWORD"]:

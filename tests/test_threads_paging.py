@@ -330,3 +330,30 @@ def test_the_thread_statements_read_indexes(app, client, talk, small_pages, sort
     assert "Seq Scan" not in plans[0] + plans[1], plans
     assert "ix_comments_post_id_path" in plans[1], plans[1]
     assert shown_rows
+
+
+def test_a_comments_permalink_leads_to_the_page_that_shows_it(client, talk, small_pages):
+    """/comments/<id> (the no-JS answer to a vote or reply on it) goes where the comment
+    is: the post page while the thread fits one page, else its top-level branch."""
+    from webapp.models import Post
+
+    writer = Writer(talk["post"], talk["bob"])
+    root = writer.add()
+    reply = writer.add(root)
+    db.session.execute(
+        Post.__table__.update().where(Post.id == talk["post"]).values(comment_count=2)
+    )
+    db.session.commit()
+    short = client.get(f"/comments/{reply.id}").headers["Location"]
+    assert short.endswith(f"{talk['url']}#comment-{reply.id}")
+
+    for _ in range(9):
+        writer.add(score=5)  # better comments: the root falls to a later page
+    db.session.execute(
+        Post.__table__.update().where(Post.id == talk["post"]).values(comment_count=11)
+    )
+    db.session.commit()
+    long = client.get(f"/comments/{reply.id}").headers["Location"]
+    assert long.endswith(f"{talk['url']}?thread={root.id}#comment-{reply.id}")
+    assert reply.id in shown(client.get(long.split("#")[0]).get_data(as_text=True))
+    assert client.get("/comments/999999").status_code == 404

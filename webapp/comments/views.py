@@ -96,6 +96,13 @@ def create(post_id: int):
     return redirect(comment_url, code=303)
 
 
+@bp.route("/comments/<id:comment_id>")
+def permalink(comment_id: int):
+    """A comment's lasting address: its place in its thread (the branch it is on when
+    the thread is long or it is nested deep)."""
+    return redirect(_comment_url(_comment(comment_id)), code=302)
+
+
 @bp.route("/comments/<id:comment_id>/reply")
 @signed_in()
 def reply(comment_id: int):

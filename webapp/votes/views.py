@@ -1,17 +1,20 @@
-"""Vote endpoints: one POST per button; htmx swaps the widget, a plain form goes back."""
+"""Vote endpoints: one POST per vote; htmx swaps the widget, a plain form goes back.
+
+Nothing is loaded before the vote: the vote's own statement checks the rules and
+returns the numbers the widget shows (see webapp/votes/services.py). Only a refused
+vote reads the item, to say why and where to go back to.
+"""
 
 from __future__ import annotations
 
 from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from webapp.comments import queries as comment_queries
 from webapp.htmx import is_htmx
-from webapp.posts import queries as post_queries
 from webapp.ratelimits import votes
 from webapp.urls import back_url
 from webapp.votes import services
-from webapp.web import errors_return_to, found_or_404, signed_in
+from webapp.web import errors_return_to, signed_in
 
 bp = Blueprint("votes", __name__)
 
@@ -23,14 +26,12 @@ def _requested_value() -> int:
     return int(raw)
 
 
-def _vote(kind: str, item, fallback: str, cast):
-    errors_return_to(fallback)
-    result = cast(current_user, item, _requested_value())
+def _answer(kind: str, result: services.VoteResult, fallback: str):
     if is_htmx():
         return render_template(
             "votes/_widget.html",
             kind=kind,
-            item=item,
+            item=result.item,
             score=result.score,
             my_vote=result.my_vote,
         )
@@ -46,19 +47,15 @@ def _post_url(post_id: int) -> str:
 @votes
 def vote_post(post_id: int):
     """Vote a post up, down, or clear the vote."""
-    post = found_or_404(post_queries.post_for_page(post_id))
-    fallback = url_for("posts.detail", post_id=post.id, slug=post.slug)
-    return _vote("post", post, fallback, services.vote_on_post)
-
-
-def _comment_url_of(comment) -> str:
-    post = comment.post
-    return url_for("posts.detail", post_id=post.id, slug=post.slug) + f"#comment-{comment.id}"
+    value = _requested_value()
+    errors_return_to(_post_url(post_id))
+    result = services.cast_vote(current_user, services.POST, post_id, value)
+    return _answer("post", result, _post_url(post_id))
 
 
 def _comment_url(comment_id: int) -> str:
-    comment = comment_queries.comment_with_post(comment_id)
-    return _comment_url_of(comment) if comment else url_for("feeds.home")
+    """A comment's permalink: it finds the comment's place in its thread when followed."""
+    return url_for("comments.permalink", comment_id=comment_id)
 
 
 @bp.route("/comments/<id:comment_id>/vote", methods=["POST"])
@@ -66,5 +63,8 @@ def _comment_url(comment_id: int) -> str:
 @votes
 def vote_comment(comment_id: int):
     """Vote a comment up, down, or clear the vote."""
-    comment = found_or_404(comment_queries.comment_with_post(comment_id))
-    return _vote("comment", comment, _comment_url_of(comment), services.vote_on_comment)
+    value = _requested_value()
+    # A refused vote is flashed on the page it came from (without a `next`, the comment).
+    errors_return_to(_comment_url(comment_id))
+    result = services.cast_vote(current_user, services.COMMENT, comment_id, value)
+    return _answer("comment", result, _comment_url(comment_id))
