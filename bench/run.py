@@ -49,6 +49,7 @@ class Page:
     path: str
     headers: dict[str, str] = field(default_factory=dict)
     votes: bool = False
+    uncached: bool = False  # every request misses the app's page cache
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -245,16 +246,19 @@ def pages_for(found: targets.Targets, deep: dict, home_cookie: str) -> list[Page
     words = found.common_words
     pages = [
         Page("/all hot", "/all"),
+        Page("/all hot, uncached", "/all", uncached=True),
         Page("/all new", "/all?sort=new"),
         Page("/all top (day)", "/all?sort=top"),
         Page("/all top (all time)", "/all?sort=top&t=all"),
         Page("biggest community", f"/c/{found.biggest_community}"),
+        Page("biggest community, uncached", f"/c/{found.biggest_community}", uncached=True),
     ]
     if found.small_community:
         pages.append(Page("a small community", f"/c/{found.small_community}"))
     pages += [
         Page("busiest author's profile", f"/u/{found.busiest_author}"),
         Page(f"longest thread ({found.longest_thread_comments:,} comments)", ""),  # path later
+        Page("longest thread, uncached", "", uncached=True),
         Page(f"search, two common words ({words[0]} {words[1]})", targets.search_path(*words)),
     ]
     if found.rare_word:
@@ -313,6 +317,9 @@ def measure(args, binary, base, found, deep, workdir):
                 continue
             script = wrk_tool.vote_script(voters, targets.browser_headers(base))
             row.first_ms = timed_vote(base, voters[0])
+        elif page.uncached:
+            headers = {**targets.browser_headers(base), **page.headers}
+            script = wrk_tool.uncached_get_script(page.path, headers)
         else:
             script = wrk_tool.get_script({**targets.browser_headers(base), **page.headers})
             row.first_ms = first_request(base, page, notes)
@@ -354,8 +361,11 @@ def measure(args, binary, base, found, deep, workdir):
 def first_request(base: str, page: Page, notes: list[str]) -> float:
     """One request before the load (a cold cache for this URL, one client): its time."""
     browser = targets.Browser(base)
+    path = page.path
+    if page.uncached:  # not the entry the cached row's first request stored
+        path += ("&" if "?" in path else "?") + "bench-miss=first"
     started = time.perf_counter()
-    response = browser.request("GET", page.path, **page.headers)
+    response = browser.request("GET", path, **page.headers)
     elapsed = (time.perf_counter() - started) * 1000
     if response.status != 200:
         notes.append(f"{page.name}: the first GET of {page.path} answered {response.status}")

@@ -72,6 +72,34 @@ def get_script(headers: dict[str, str] | None = None) -> str:
     return "\n".join(lines) + "\n" + _DONE
 
 
+def uncached_get_script(path: str, headers: dict[str, str] | None = None) -> str:
+    """GETs of `path` with a query argument no request repeats (`bench-miss=N`): the
+    app's page cache is keyed by the query, so every request renders the page anew."""
+    separator = "&" if "?" in path else "?"
+    lines = [
+        f"wrk.headers[{_lua_string(k)}] = {_lua_string(v)}" for k, v in (headers or {}).items()
+    ]
+    # setup() runs in the main Lua state, once per thread: it gives each thread its own
+    # mark (the run's start second and the thread's number), so no two threads, and no
+    # two runs, send the same URL.
+    lines.append("local threads_made = 0")
+    lines.append("local counter = 0")
+    lines.append(
+        "setup = function(thread)\n"
+        "  threads_made = threads_made + 1\n"
+        "  thread:set('mark', os.time() .. '-' .. threads_made)\n"
+        "end"
+    )
+    lines.append(
+        "request = function()\n"
+        "  counter = counter + 1\n"
+        f"  return wrk.format(nil, {_lua_string(path + separator)} .. 'bench-miss=' .. "
+        "mark .. '-' .. counter)\n"
+        "end"
+    )
+    return "\n".join(lines) + "\n" + _DONE
+
+
 @dataclass(frozen=True)
 class Voter:
     cookie: str  # the Cookie header of a signed-in session

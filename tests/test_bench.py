@@ -233,3 +233,45 @@ def test_a_page_that_never_answered_shows_no_latency():
     row = report.Row("longest thread", "/p/1/x", [never], [_result(500, 5, 9)])
     line = report.markdown_table([row]).splitlines()[2]
     assert line == "| longest thread | `/p/1/x` | 0.0 rps | 0.0% | – | – | 16 | 500 | – |"
+
+
+@pytest.mark.skipif(wrk.find_wrk() is None, reason="wrk is not installed")
+def test_the_uncached_script_never_asks_for_the_same_url_twice(tmp_path):
+    """Run by the real wrk against a server that records paths: every request carries a
+    query argument no other request has (so the page cache always misses), after the
+    page's own query."""
+    import subprocess
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    seen: list[str] = []
+
+    class Recorder(BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802 - the name http.server calls
+            seen.append(self.path)
+            self.send_response(200)
+            self.send_header("Content-Length", "2")
+            self.end_headers()
+            self.wfile.write(b"ok")
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Recorder)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        script = tmp_path / "uncached.lua"
+        script.write_text(wrk.uncached_get_script("/all?sort=new", {"X-Test": "1"}))
+        base = f"http://127.0.0.1:{server.server_address[1]}/"
+        command = wrk.command(
+            wrk.find_wrk(), base, str(script), seconds=1, connections=2, threads=2
+        )
+        output = subprocess.run(command, capture_output=True, text=True, timeout=30).stdout
+    finally:
+        server.shutdown()
+    # wrk stops counting with a request in flight on each connection
+    assert (
+        10 < wrk.parse_output(output).requests <= len(seen) <= wrk.parse_output(output).requests + 2
+    )
+    assert len(set(seen)) == len(seen)
+    assert all(path.startswith("/all?sort=new&bench-miss=") for path in seen)
