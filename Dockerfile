@@ -1,6 +1,6 @@
 # Quorum's web container: gunicorn serving the Flask app, as a non-root user.
 # `docker compose up` runs it behind nginx with PostgreSQL and Redis (docker-compose.yml).
-FROM python:3.11-slim
+FROM python:3.12-slim
 
 # PYTHONPATH: webapp finds templates/, static/, migrations/ and translations/ next to
 # its own folder (webapp/config.py, PROJECT_ROOT), so it must be imported from /app,

@@ -4,15 +4,15 @@ signed-in person's, shows it. Runs on SQLite + SimpleCache and on PostgreSQL + R
 
 from __future__ import annotations
 
+import re
+
 import pytest
-from flask import render_template_string
-from markupsafe import Markup
 from sqlalchemy import select
 
 from tests.conftest import TEST_PASSWORD
 from tests.support.forms import csrf_token_from, submit
 from tests.support.own_app import app_of_its_own
-from webapp.caching import cached_fragment, page_cache_enabled
+from webapp.caching import page_cache_enabled
 from webapp.extensions import db
 from webapp.models import Comment, Community, Post, User
 from webapp.posts import services as post_services
@@ -82,6 +82,8 @@ def pages(client, site) -> list[str]:
         "/u/alice",
         "/t/poetry",
         "/tags",
+        "/search?q=alice",
+        "/search/counts?q=alice",
         post_url(client, site["post"]),
     ]
 
@@ -218,6 +220,27 @@ def test_a_vote_shows_on_the_next_read(app, site):
     voted = submit(bob, "/all", {"value": "1"}, post_url=f"/p/{site['post']}/vote")
     assert voted.status_code in (302, 303)
     shows_everywhere(app, guest, urls, '<span class="vote__score">1 point</span>')
+
+
+def test_a_new_post_shows_in_the_next_search(app, site):
+    guest, alice = app.test_client(), signed_in(app, "alice")
+    warm(guest, "/search?q=zeppelin", "/search/counts?q=zeppelin")
+    assert "<mark>Zeppelin</mark> notes" not in text(guest, "/search?q=zeppelin")
+    response = submit(
+        alice,
+        "/c/books/submit",
+        {
+            "title": "Zeppelin notes",
+            "body": "Airships",
+            "body_format": "text",
+            "url": "",
+            "tags": "",
+        },
+    )
+    assert response.status_code in (302, 303)
+    assert "<mark>Zeppelin</mark> notes" in text(guest, "/search?q=zeppelin")
+    counts = text(guest, "/search/counts?q=zeppelin")
+    assert re.search(r"Posts\s*<[^>]*>\s*1\s*<", counts), counts
 
 
 def test_a_comment_vote_shows_on_the_next_read(app, site):
@@ -384,37 +407,6 @@ def test_a_site_setting_shows_on_the_next_read(app, site, db_session):
     )
     assert saved.status_code in (302, 303)
     shows_everywhere(app, guest, ["/all", "/c/books"], "Bookworms")
-
-
-# -- Fragments shared by everyone ----------------------------------------------------------
-
-
-def test_a_shared_fragment_renders_once_until_its_community_changes(app, site, content):
-    renders: list[str] = []
-
-    def render() -> str:
-        renders.append("rendered")
-        return f"<p>Rendered {len(renders)} times</p>"
-
-    scopes = [f"community:{site['books']}"]
-    with app.test_request_context("/"):
-        first = cached_fragment("about-books", scopes, render)
-        again = cached_fragment("about-books", scopes, render)
-    assert first == again == Markup("<p>Rendered 1 times</p>")
-    content.join(site["carol"], site["books"])
-    with app.test_request_context("/"):
-        assert cached_fragment("about-books", scopes, render) == "<p>Rendered 2 times</p>"
-    with app.test_request_context("/", headers={"Accept-Language": "de"}):
-        assert cached_fragment("about-books", scopes, render) == "<p>Rendered 3 times</p>"
-
-
-def test_a_template_caches_a_fragment_with_a_call_block(app, site, monkeypatch):
-    monkeypatch.setitem(app.jinja_env.globals, "cached_fragment", cached_fragment)
-    template = '{% call cached_fragment("tag-list", ["all"]) %}<b>{{ word }}</b>{% endcall %}'
-    with app.test_request_context("/"):
-        first = render_template_string(template, word="one")
-        second = render_template_string(template, word="two")
-    assert first == second == "<b>one</b>"
 
 
 # -- When the cache is on, and when its store is down --------------------------------------

@@ -25,9 +25,10 @@ that sets no cookie and needs no session is stored. Pages whose scopes depend on
 database (the community of a post, the id behind /u/<name>) learn them on their first
 render, from the objects the view loaded, and keep them in the cache ("deps:…").
 
-Fragments (`cached_fragment`): HTML that is the same for everyone (a community's rules
-and moderators, tag lists), for signed-in pages too, keyed by locale, time zone and the
-generations of its scopes. Never a person's own HTML.
+Signed-in pages are never stored: every part of them can carry the person's own votes,
+powers or names. What they share with everyone is cheap already (counters kept by the
+services, pinned posts from a partial index) or cached where it is computed (search's
+tab counts, site settings).
 
 Several processes (PAGE_CACHE). SimpleCache lives in one process: under gunicorn with
 several workers, a write bumps the generations of its own worker only, and the others
@@ -35,8 +36,8 @@ would keep serving their old copies. `PAGE_CACHE = "auto"` (the default) therefo
 caches pages and fragments when the cache is shared (Redis) or when there is one
 process (the development server, gunicorn with one worker: gunicorn sets
 SERVER_SOFTWARE, and QUORUM_WORKER_PROCESSES or WEB_CONCURRENCY says how many workers);
-"on" and "off" force it. Under TESTING "auto" is off: the suite counts the statements of
-a render by reading a page twice, and the tests of the cache turn it on.
+"on" and "off" force it (the test suite runs with "off": it counts the statements of a
+render by reading a page twice; the tests of the cache turn it on).
 `PAGE_CACHE_SECONDS` (60) bounds the age of a page (relative times such as "5 minutes
 ago" drift by at most that).
 """
@@ -47,7 +48,7 @@ import hashlib
 import os
 import secrets
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import wraps
 from typing import Any
@@ -55,7 +56,6 @@ from typing import Any
 from flask import Response, current_app, g, make_response, request, session
 from flask_babel import get_locale, get_timezone
 from flask_login import current_user
-from markupsafe import Markup
 from sqlalchemy import event, inspect, select
 from sqlalchemy.orm import Session, SessionTransaction
 from sqlalchemy.orm.util import identity_key
@@ -400,6 +400,12 @@ def everything_scopes(**_: Any) -> PageScopes:
     return PageScopes((ALL,))
 
 
+def search_scopes(**_: Any) -> PageScopes:
+    """Search results and their tab counts: posts and comments ("all"), communities
+    ("directory") and people ("people"); names everywhere are "site"."""
+    return PageScopes((ALL, DIRECTORY, PEOPLE))
+
+
 def directory_scopes(**_: Any) -> PageScopes:
     """The community directory: post counts ("all"), members and new communities."""
     return PageScopes((ALL, DIRECTORY))
@@ -440,34 +446,3 @@ def post_scopes(post_id: int, **_: Any) -> PageScopes:
         return (f"community:{values['community_id']}", *_person(values.get("author_id")))
 
     return PageScopes((f"post:{post_id}", PEOPLE), f"post:{post_id}", learn)
-
-
-# -- Fragments shared by everyone ----------------------------------------------------------
-
-
-def cached_fragment(
-    name: str,
-    scopes: Sequence[str],
-    render: Callable[[], str] | None = None,
-    caller: Callable[[], str] | None = None,
-) -> Markup:
-    """HTML that is the same for every viewer (never a person's own), cached under
-    `name`, the locale, the time zone and the generations of `scopes` (+ "site").
-    From Python: `cached_fragment(name, scopes, render)`; from a template, once it is a
-    Jinja global: `{% call cached_fragment(name, scopes) %}…{% endcall %}`."""
-    produce = render or caller
-    if produce is None:
-        raise TypeError("cached_fragment needs something to render")
-    if not page_cache_enabled():
-        return Markup(produce())
-    current = generations(SITE, *scopes)
-    if current is None:
-        return Markup(produce())
-    key = "fragment:" + _digest(
-        (name, str(get_locale()), str(get_timezone()), sorted(current.items()))
-    )
-    html = cache.get(key)
-    if not isinstance(html, str):
-        html = str(produce())
-        cache.set(key, html, timeout=_page_seconds())
-    return Markup(html)

@@ -13,6 +13,7 @@ from markupsafe import Markup, escape
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
 
+from webapp import caching
 from webapp.extensions import cache, db
 from webapp.feeds.queries import TOP_WINDOWS
 from webapp.models import Comment, Community, Post, Profile, Tag, User, utc_now
@@ -170,13 +171,18 @@ def _counts_key(request: SearchRequest, query: syntax.ParsedQuery) -> str:
     # The parsed query, not the typed text: "Winter  idea" and "winter idea" share one.
     what = [syntax.to_tsquery(query), request.community.lower(), request.tag.lower()]
     what += [request.author.lower(), request.window]
+    # Any write that adds or takes away something searchable gives these scopes a new
+    # generation: the next count is made afresh, not up to a minute old.
+    current = caching.generations(caching.SITE, caching.ALL, caching.DIRECTORY, caching.PEOPLE)
+    what.append(json.dumps(sorted((current or {}).items())))
     digest = hashlib.sha256(json.dumps(what).encode()).hexdigest()
     return f"search-counts:{digest}"
 
 
 def counts(request: SearchRequest) -> dict[str, int]:
     """How many results each kind has for these words and filters, counted up to
-    COUNT_CAP + 1 (more is shown as "1,000+"), and cached for a minute: five counts
+    COUNT_CAP + 1 (more is shown as "1,000+"), and cached until a write changes what
+    can be found (at most a minute): five counts
     cost more than a page of results, so the page asks for them in a second request.
     Empty when there is nothing to search for."""
     query = syntax.parse(request.text)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from flask import Blueprint, make_response, render_template, request, url_for
 
+from webapp.caching import cached_guest_page, search_scopes
 from webapp.htmx import is_htmx
 from webapp.search import queries
 from webapp.search.engines import COUNT_CAP
@@ -26,6 +27,7 @@ def _tab_links() -> dict:
 
 
 @bp.route("/search")
+@cached_guest_page(search_scopes)
 @carries_query("q", "type", "sort", "community", "tag", "author", "t", "page")
 def results():
     """Search posts, comments, communities, people and tags.
@@ -45,6 +47,7 @@ def results():
 
 
 @bp.route("/search/counts")
+@cached_guest_page(search_scopes)
 @carries_query("q", "type", "sort", "community", "tag", "author", "t")
 def counts():
     """The result tabs with how many results each type has (capped, cached a minute)."""
