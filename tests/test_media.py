@@ -81,6 +81,21 @@ def test_non_images_are_refused_with_a_json_error(signed_in, data, filename, mes
     assert message in response.json["error"]["message"]
 
 
+def test_a_refused_format_is_explained_in_the_readers_language(signed_in):
+    token = csrf_token_from(signed_in.get("/").get_data(as_text=True))
+    response = signed_in.post(
+        "/media/upload",
+        data={"image": (io.BytesIO(image_bytes("BMP")), "old.bmp")},
+        headers={"X-CSRFToken": token, "Accept-Language": "de"},
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 400
+    assert response.json["error"]["message"] == (
+        "Diese Datei ist kein Bild, das wir lesen können. "
+        "Lade ein JPEG-, PNG-, GIF- oder WebP-Bild hoch."
+    )
+
+
 def test_oversize_upload_is_refused(signed_in):
     big = image_bytes("PNG") + b"\0" * (5 * 1024 * 1024)
     response = upload(signed_in, big)

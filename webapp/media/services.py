@@ -63,7 +63,10 @@ _UPRIGHT = {  # EXIF orientation → the turn that shows the picture as it was t
 }
 
 UNREADABLE = _l("This file is not an image we can read.")
-NOT_ACCEPTED = LazyString(lambda: f"{UNREADABLE} {_l('Upload a JPEG, PNG, GIF or WebP image.')}")
+# Not written inside the f-string: Babel's extractor on Python 3.11 does not look into
+# f-strings, so the catalogs had lost this sentence and it showed in English everywhere.
+UPLOAD_FORMATS = _l("Upload a JPEG, PNG, GIF or WebP image.")
+NOT_ACCEPTED = LazyString(lambda: f"{UNREADABLE} {UPLOAD_FORMATS}")
 
 
 class ImageError(DomainError):
