@@ -200,7 +200,7 @@ def _completed(found: dict[str, Any]) -> dict[str, str] | None:
     return {scope: str(value) for scope, value in found.items()}
 
 
-def _digest(parts: Iterable[object]) -> str:
+def digest(parts: Iterable[object]) -> str:
     text = "\x1f".join(str(part) for part in parts)
     return hashlib.sha256(text.encode()).hexdigest()[:32]
 
@@ -227,7 +227,7 @@ def page_cache_enabled() -> bool:
     return shared or not _several_processes()
 
 
-def _page_seconds() -> int:
+def page_seconds() -> int:
     return int(current_app.config.get("PAGE_CACHE_SECONDS", PAGE_SECONDS))
 
 
@@ -262,7 +262,7 @@ def _cookies_that_shape_the_page() -> list[tuple[str, str]]:
 
 def _request_key() -> str:
     query = sorted(request.args.items(multi=True))
-    return "page:" + _digest(
+    return "page:" + digest(
         (
             request.path,
             query,
@@ -376,7 +376,7 @@ def cached_guest_page(scopes_of_request: Callable[..., PageScopes | None]):
             response = make_response(view(**view_args))
             if _learn_after(spec, scopes) and current is not None and _storable(response):
                 stored = {**_entry_of(response), "generations": current}
-                cache.set(key, stored, timeout=_page_seconds())
+                cache.set(key, stored, timeout=page_seconds())
             return response
 
         return cached_view

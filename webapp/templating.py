@@ -8,6 +8,7 @@ from flask import Flask, has_request_context, request
 from flask_babel import gettext as _
 from markupsafe import Markup
 
+from webapp.feeds import cards
 from webapp.sanitize import plain_text_to_html
 from webapp.urls import fast_url_for, page_url, refuse_unusable_host
 
@@ -95,6 +96,11 @@ def init_app(app: Flask) -> None:
         url_with=page_url,
         # url_for's very answer, cheaper where a page builds one kind of link many times.
         fast_url_for=fast_url_for,
+        # Post cards kept rendered, with the viewer's vote widget put in (feeds/cards.py).
+        stored_cards=cards.stored_cards,
+        keep_card=cards.keep_card,
+        with_vote_widget=cards.with_vote_widget,
+        card_vote_slot=cards.VOTE_SLOT,
         **permission_helpers(),
     )
     # First of all hooks: every page, error pages included, builds links with url_for.
