@@ -17,6 +17,7 @@ from sqlalchemy.orm import scoped_session, sessionmaker
 
 from tests.support.databases import fresh_database, is_postgres
 from tests.support.forms import submit
+from tests.support.mailbox import shared_mailbox
 from webapp import create_app
 from webapp.extensions import cache, db
 
@@ -42,6 +43,14 @@ def suite_settings(database_url: str, instance_path) -> dict:
         # The suite reads pages twice to count a render's statements and changes rows
         # directly; tests of the page cache itself (test_caching.py) turn it on.
         "PAGE_CACHE": "off",
+        # Mail goes over SMTP to the server in this process (tests/support/mailbox.py).
+        "MAIL_SERVER": "127.0.0.1",
+        "MAIL_PORT": shared_mailbox().port,
+        "MAIL_FROM": "Quorum <noreply@quorum.test>",
+        "PASSWORD_RESET_RATE_LIMIT": "10000 per minute",
+        "VERIFY_EMAIL_RATE_LIMIT": "10000 per minute",
+        "TWO_FACTOR_RATE_LIMIT": "10000 per minute",
+        "EXPORT_RATE_LIMIT": "10000 per minute",
     }
     redis_url = os.environ.get("TEST_REDIS_URL")
     if redis_url:
@@ -97,6 +106,15 @@ def db_session(app):
         connection.close()
         with app.app_context():
             cache.clear()
+
+
+@pytest.fixture
+def mailbox(app):
+    """The SMTP server's received mail, emptied for this test."""
+    box = shared_mailbox()
+    box.clear()
+    yield box
+    box.clear()
 
 
 @pytest.fixture

@@ -60,6 +60,7 @@ def create_app(config_overrides: dict[str, Any] | None = None) -> Flask:
 def _init_extensions(app: Flask) -> None:
     from webapp import (
         faults,
+        mail,
         models,  # noqa: F401  (registers every table on the metadata)
     )
     from webapp.auth.loader import init_login
@@ -75,12 +76,14 @@ def _init_extensions(app: Flask) -> None:
     faults.guard_cache(app)  # an unreachable cache store misses instead of failing
     limiter.init_app(app)
     init_login(app)
+    mail.init_app(app)
 
 
 def _register_blueprints(app: Flask) -> None:
     from webapp.admin.views import bp as admin_bp
     from webapp.api.docs_views import bp as api_docs_bp
     from webapp.api.token_views import bp as api_tokens_bp
+    from webapp.auth import email_views  # noqa: F401  (its routes are on auth_bp)
     from webapp.auth.views import bp as auth_bp
     from webapp.comments.views import bp as comments_bp
     from webapp.communities.views import bp as communities_bp

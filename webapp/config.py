@@ -78,6 +78,23 @@ class DefaultConfig:
     TRUSTED_HOSTS: list[str] | None = None
     FEED_PAGE_SIZE = 25
 
+    # Mail (webapp/mail.py): SMTP when MAIL_SERVER is set, else .eml files in MAIL_OUTBOX
+    # (default: instance/outbox/).
+    MAIL_SERVER: str | None = None
+    MAIL_PORT = 587
+    MAIL_USE_TLS = False
+    MAIL_USE_SSL = False
+    MAIL_USERNAME: str | None = None
+    MAIL_PASSWORD: str | None = None
+    MAIL_FROM = "Quorum <noreply@localhost>"
+    MAIL_TIMEOUT = 10
+    # Per address asked for, and per account: "Forgot password?" and "send the link again".
+    PASSWORD_RESET_RATE_LIMIT = "3 per 15 minutes;10 per day"
+    VERIFY_EMAIL_RATE_LIMIT = "3 per 15 minutes;10 per day"
+    # Codes typed at the second step of signing in, per account being signed in to.
+    TWO_FACTOR_RATE_LIMIT = "5 per minute;30 per hour"
+    EXPORT_RATE_LIMIT = "5 per hour"
+
 
 # Environment variables the app reads, with the type each is parsed as.
 ENVIRONMENT_SETTINGS: dict[str, type] = {
@@ -101,6 +118,18 @@ ENVIRONMENT_SETTINGS: dict[str, type] = {
     "PROXY_FIX_HOPS": int,
     "MAX_CONTENT_LENGTH": int,
     "TRUSTED_HOSTS": list,
+    "MAIL_SERVER": str,
+    "MAIL_PORT": int,
+    "MAIL_USE_TLS": bool,
+    "MAIL_USE_SSL": bool,
+    "MAIL_USERNAME": str,
+    "MAIL_PASSWORD": str,
+    "MAIL_FROM": str,
+    "MAIL_OUTBOX": str,
+    "PASSWORD_RESET_RATE_LIMIT": str,
+    "VERIFY_EMAIL_RATE_LIMIT": str,
+    "TWO_FACTOR_RATE_LIMIT": str,
+    "EXPORT_RATE_LIMIT": str,
 }
 
 # Always trusted beside TRUSTED_HOSTS: the container's own health check (and anything
@@ -189,6 +218,10 @@ def build_config(instance_path: Path, overrides: dict[str, Any] | None) -> dict[
         config.setdefault("CACHE_REDIS_URL", redis_url)
         if config["RATELIMIT_STORAGE_URI"] == "memory://":
             config["RATELIMIT_STORAGE_URI"] = redis_url
+
+    from webapp import mail
+
+    mail.configure(config, instance_path)
 
     if config.get("TRUSTED_HOSTS"):
         hosts = config["TRUSTED_HOSTS"]

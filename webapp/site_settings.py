@@ -52,7 +52,12 @@ SETTING_LABELS = {
     "announcement_html": _l("Announcement"),
     "default_language": _l("Default language"),
     "content_rules_html": _l("Content rules"),
+    "posting_requires_verified_email": _l("Posting waits until the email address is confirmed"),
+    "two_factor_required_for_admins": _l("Two-factor sign-in required for admins"),
 }
+BOOLEAN_SETTINGS = frozenset(
+    {"registration_open", "posting_requires_verified_email", "two_factor_required_for_admins"}
+)
 SETTING_KEYS = tuple(SETTING_LABELS)
 
 
@@ -66,6 +71,8 @@ class SiteSettings:
     announcement_html: str
     default_language: str
     content_rules_html: str
+    posting_requires_verified_email: bool
+    two_factor_required_for_admins: bool
 
     @property
     def announcement_version(self) -> str:
@@ -88,11 +95,13 @@ def _defaults() -> dict[str, Any]:
         "announcement_html": "",
         "default_language": config["BABEL_DEFAULT_LOCALE"],
         "content_rules_html": "",
+        "posting_requires_verified_email": False,
+        "two_factor_required_for_admins": False,
     }
 
 
 def _from_text(key: str, text: str, default: Any) -> Any:
-    if key == "registration_open":
+    if key in BOOLEAN_SETTINGS:
         return text == "1"
     if key == "default_language":
         from webapp.i18n import normalize_locale
@@ -105,7 +114,7 @@ def _from_text(key: str, text: str, default: Any) -> Any:
 
 
 def _to_text(key: str, value: Any) -> str:
-    if key == "registration_open":
+    if key in BOOLEAN_SETTINGS:
         return "1" if value else "0"
     return str(value)
 
@@ -213,6 +222,8 @@ def _checks(current: SiteSettings) -> dict[str, Callable[[Any], Any]]:
         "announcement_html": _checked_rich_text("announcement_html", current.announcement_html),
         "default_language": checked_language,
         "content_rules_html": _checked_rich_text("content_rules_html", current.content_rules_html),
+        "posting_requires_verified_email": bool,
+        "two_factor_required_for_admins": bool,
     }
 
 

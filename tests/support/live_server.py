@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from tests.support.mailbox import shared_mailbox
 from webapp.config import ENVIRONMENT_SETTINGS
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -37,6 +38,12 @@ def server_environment(database_url: str) -> dict[str, str]:
         LOGIN_RATE_LIMIT="1000 per minute",
         LOGIN_FAILURE_LIMIT="1000 per minute",
         REGISTER_RATE_LIMIT="1000 per minute",
+        PASSWORD_RESET_RATE_LIMIT="1000 per minute",
+        VERIFY_EMAIL_RATE_LIMIT="1000 per minute",
+        TWO_FACTOR_RATE_LIMIT="1000 per minute",
+        # Mail goes to the SMTP server in the test process (tests/support/mailbox.py).
+        MAIL_SERVER="127.0.0.1",
+        MAIL_PORT=str(shared_mailbox().port),
     )
     redis_url = os.environ.get("TEST_REDIS_URL")
     if redis_url:

@@ -35,6 +35,14 @@ class SiteSettingsForm(FlaskForm):
         validators=[Rule(checked_description)],
     )
     registration_open = BooleanField(_l("Anyone can sign up"))
+    posting_requires_verified_email = BooleanField(
+        _l("New accounts post and comment only once their email address is confirmed"),
+        description=_l("Until then they can read, vote and set up their profile."),
+    )
+    two_factor_required_for_admins = BooleanField(
+        _l("Admins must use two-factor sign-in"),
+        description=_l("An admin without it is sent to set it up before the admin pages open."),
+    )
     default_language = SelectField(
         _l("Default language"),
         description=_l(
@@ -63,6 +71,8 @@ class SiteSettingsForm(FlaskForm):
             "site_name": settings.site_name,
             "site_description": settings.site_description,
             "registration_open": settings.registration_open,
+            "posting_requires_verified_email": settings.posting_requires_verified_email,
+            "two_factor_required_for_admins": settings.two_factor_required_for_admins,
             "default_language": settings.default_language,
             "announcement_html": editable_text(settings.announcement_html),
             "content_rules_html": editable_text(settings.content_rules_html),
@@ -74,6 +84,8 @@ class SiteSettingsForm(FlaskForm):
             "site_name": self.site_name.data or "",
             "site_description": self.site_description.data or "",
             "registration_open": bool(self.registration_open.data),
+            "posting_requires_verified_email": bool(self.posting_requires_verified_email.data),
+            "two_factor_required_for_admins": bool(self.two_factor_required_for_admins.data),
             "default_language": self.default_language.data or "",
             "announcement_html": self.announcement_html.rich_text(),
             "content_rules_html": self.content_rules_html.rich_text(),

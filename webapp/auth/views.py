@@ -18,11 +18,9 @@ from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_user, logout_user
 
 from webapp.auth import services, sessions
-from webapp.auth.forms import ChangeEmailForm, ChangePasswordForm, LoginForm, RegistrationForm
+from webapp.auth.forms import ChangeEmailForm, ChangePasswordForm, LoginForm
 from webapp.bidi import isolate
 from webapp.extensions import limiter
-from webapp.ratelimits import user_or_address
-from webapp.site_settings import current_settings
 from webapp.urls import safe_next_url
 from webapp.web import errors_show_in, render_form, signed_in
 
@@ -40,6 +38,14 @@ def _sign_in_failed(response) -> bool:
     return response.status_code == 422
 
 
+def finish_sign_in(user, remember: bool, next_url: str | None):
+    """The password (or a password-reset link) proved who this is: start the session on
+    this device and go on to `next_url` (or home). The one way in for every sign-in."""
+    _start_session(user, remember=remember)
+    flash(_("Signed in. Welcome back, %(name)s!", name=isolate(user.profile.username)), "success")
+    return redirect(safe_next_url(next_url) or url_for("feeds.home"))
+
+
 def _start_session(user, remember: bool) -> None:
     # A fresh session on sign-in: nothing from the anonymous session carries over, and
     # the device gets its own record (signing out deletes it).
@@ -48,39 +54,6 @@ def _start_session(user, remember: bool) -> None:
     login_user(user, remember=remember)
     sessions.mark_password_typed()
     services.record_login(user)
-
-
-@bp.route("/auth/register", methods=["GET", "POST"])
-@limiter.limit(lambda: current_app.config["REGISTER_RATE_LIMIT"], methods=["POST"])
-def register():
-    """Create an account and sign in."""
-    if current_user.is_authenticated:
-        return redirect(url_for("feeds.home"))
-    form = RegistrationForm()
-    settings = current_settings()
-    if not settings.registration_open:
-        # Closed by an admin: the page says so, and a form sent anyway creates nobody.
-        closed = render_template("auth/register.html", form=form, registration_closed=True)
-        return closed, 403 if request.method == "POST" else 200
-
-    def page():
-        return render_form("auth/register.html", form)
-
-    if form.validate_on_submit():
-        errors_show_in(form, page)
-        username = (form.username.data or "").strip()
-        # The same answer whether or not the address already has an account (nothing is
-        # created then): the sign-up form does not tell strangers who is registered.
-        services.sign_up(form.email.data or "", username, form.password.data or "")
-        flash(
-            _(
-                "Welcome to %(site)s! Sign in with your username and password to start.",
-                site=settings.site_name,
-            ),
-            "success",
-        )
-        return redirect(url_for("auth.login", identifier=username), 303)
-    return page()
 
 
 @bp.route("/auth/login", methods=["GET", "POST"])
@@ -106,11 +79,7 @@ def login():
     if form.validate_on_submit():
         errors_show_in(form, page)
         user = services.sign_in_check(form.identifier.data or "", form.password.data or "")
-        _start_session(user, remember=form.remember.data)
-        flash(
-            _("Signed in. Welcome back, %(name)s!", name=isolate(user.profile.username)), "success"
-        )
-        return redirect(safe_next_url(form.next.data) or url_for("feeds.home"))
+        return finish_sign_in(user, bool(form.remember.data), form.next.data)
     return page()
 
 
@@ -150,7 +119,8 @@ def _forget_this_browser() -> None:
     logout_user()
 
 
-def _account_page(form, email_form):
+def account_page(form, email_form):
+    """The account settings page with both forms (one of them may carry errors)."""
     status = 422 if form.errors or email_form.errors else 200
     devices = [
         (
@@ -167,35 +137,14 @@ def _account_page(form, email_form):
 @bp.route("/settings/account", methods=["GET", "POST"])
 @signed_in()
 def account():
-    """Change the password."""
+    """Account settings; changes the password."""
     form = ChangePasswordForm()
     email_form = ChangeEmailForm(formdata=None)
     if form.validate_on_submit():
-        errors_show_in(form, lambda: _account_page(form, email_form))
+        errors_show_in(form, lambda: account_page(form, email_form))
         services.change_password(
             current_user, form.current_password.data or "", form.new_password.data or ""
         )
         flash(_("Your password has been changed. Other devices have been signed out."), "success")
         return redirect(url_for("auth.account"))
-    return _account_page(form, email_form)
-
-
-@bp.route("/settings/account/email", methods=["POST"])
-@signed_in()
-# Trying addresses here would tell whether they have accounts: a few tries an hour.
-@limiter.limit(
-    lambda: current_app.config["CHANGE_EMAIL_RATE_LIMIT"],
-    key_func=user_or_address,
-)
-def change_email():
-    """Change the sign-in email address."""
-    form = ChangePasswordForm(formdata=None)
-    email_form = ChangeEmailForm()
-    if email_form.validate_on_submit():
-        errors_show_in(email_form, lambda: _account_page(form, email_form))
-        services.change_email(
-            current_user, email_form.email_password.data or "", email_form.new_email.data or ""
-        )
-        flash(_("Your email address has been changed."), "success")
-        return redirect(url_for("auth.account"), 303)
-    return _account_page(form, email_form)
+    return account_page(form, email_form)

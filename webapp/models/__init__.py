@@ -1,5 +1,6 @@
 """All models, importable from one place (and all registered on `Base.metadata`)."""
 
+from webapp.models.account import HeldUsername, RecoveryCode
 from webapp.models.base import Base, utc_now
 from webapp.models.comment import Comment, comment_path
 from webapp.models.community import Community, CommunityBan, Membership
@@ -25,10 +26,12 @@ __all__ = [
     "CommunityBan",
     "Follow",
     "FormSubmission",
+    "HeldUsername",
     "Membership",
     "Post",
     "PostVote",
     "Profile",
+    "RecoveryCode",
     "Report",
     "SiteSetting",
     "Tag",

@@ -38,6 +38,15 @@ class User(UserMixin, Base):
     # Why and until when (None: until an admin lifts it); set by webapp.admin.services.
     banned_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     ban_reason: Mapped[str] = mapped_column(String(500), default="")
+    # None: the address was never confirmed (webapp/auth/verification.py). Accounts from
+    # before confirmation existed count as confirmed (migration 0013).
+    email_verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Two-factor sign-in (webapp/auth/two_factor.py): the TOTP secret (base32) is set
+    # when setup starts and counts once `totp_enabled_at` is set; `totp_last_step` is the
+    # time step of the last code accepted, so no code works twice.
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    totp_enabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    totp_last_step: Mapped[int | None] = mapped_column(Integer)
     locale: Mapped[str | None] = mapped_column(String(16))
     timezone: Mapped[str | None] = mapped_column(String(64))
     # A profile's numbers, denormalized and changed in the same transaction as their
@@ -61,6 +70,14 @@ class User(UserMixin, Base):
         if self.banned_at is None:
             return False
         return self.banned_until is None or self.banned_until > utc_now()
+
+    @property
+    def email_verified(self) -> bool:
+        return self.email_verified_at is not None
+
+    @property
+    def has_two_factor(self) -> bool:
+        return self.totp_enabled_at is not None and bool(self.totp_secret)
 
     @property
     def is_active(self) -> bool:  # Flask-Login: banned users cannot sign in

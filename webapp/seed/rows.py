@@ -26,7 +26,7 @@ USER_COLUMNS: tuple[str, ...] = (
     "locale",
     "timezone",
 )
-USER_COLUMNS += ("ban_reason",)
+USER_COLUMNS += ("ban_reason", "email_verified_at")
 PROFILE_COLUMNS: tuple[str, ...] = (
     "user_id",
     "username",
@@ -89,7 +89,7 @@ def users(plan: Plan, password_hash: str, taken: set[str]) -> tuple[list, list]:
         locale = text.UI_LOCALES[lang] if rng.random() < 0.6 else None
         zone = rng.choice(text.TIMEZONES[lang]) if rng.random() < 0.5 else None
         email = f"{username.lower()}@seed.example"
-        user_rows.append((user_id, email, password_hash, False, created, locale, zone, ""))
+        user_rows.append((user_id, email, password_hash, False, created, locale, zone, "", created))
         first, _, last = display.partition(" ")
         bio = f"<p>{text.sentence(rng, lang)}</p>" if rng.random() < 0.4 else ""
         profile_rows.append((user_id, username, display, first, last, bio, "", created))
