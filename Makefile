@@ -30,6 +30,7 @@ install-dev: $(VENV)/.installed-dev
 ##      (another port: make run PORT=8000)
 run: install translations prepare-database
 	@echo "==> Quorum is starting on http://$(HOST):$(PORT)/ (demo sign-in: alice / demo-password-1; Ctrl+C stops it)"
+	@echo "==> Without MAIL_SERVER, mail (password reset, confirmations) is written to instance/outbox/*.eml"
 	@$(FLASK) run --host $(HOST) --port $(PORT)
 
 ## dev: as `run`, with the reloader and the debugger, for people changing code or templates

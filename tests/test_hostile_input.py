@@ -114,6 +114,7 @@ def world(make_user, content, app):
         "kind": "post",
         "target_id": str(post_id),
         "item_id": str(post_id),
+        "token": "not-a-real-token",
     }
 
 
@@ -166,7 +167,8 @@ def attack(client, url: str, headers: dict | None = None, hosts=(FOREIGN_HOST,))
         return f"{url} {headers or ''}: raised {type(error).__name__}: {error}"
     if response.status_code >= 500:
         return f"{url} {headers or ''}: {response.status_code}"
-    seen = response.get_data(as_text=True) + response.headers.get("Location", "")
+    # Binary answers (a zip download) are read as Latin-1: every byte maps to a character.
+    seen = response.get_data().decode("latin-1") + response.headers.get("Location", "")
     for host in hosts:
         if host in seen:
             return f"{url} {headers or ''}: the answer names the host {host[:20]}…"

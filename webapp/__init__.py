@@ -80,10 +80,13 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from webapp.account_data.views import bp as account_data_bp
     from webapp.admin.views import bp as admin_bp
     from webapp.api.docs_views import bp as api_docs_bp
     from webapp.api.token_views import bp as api_tokens_bp
-    from webapp.auth import email_views  # noqa: F401  (its routes are on auth_bp)
+
+    # Their routes are on auth_bp: importing them adds them.
+    from webapp.auth import email_views, two_factor_views  # noqa: F401
     from webapp.auth.views import bp as auth_bp
     from webapp.comments.views import bp as comments_bp
     from webapp.communities.views import bp as communities_bp
@@ -115,6 +118,7 @@ def _register_blueprints(app: Flask) -> None:
         api_tokens_bp,
         api_docs_bp,
         reports_bp,
+        account_data_bp,
     ):
         app.register_blueprint(blueprint)
 

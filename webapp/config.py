@@ -136,6 +136,9 @@ ENVIRONMENT_SETTINGS: dict[str, type] = {
 # else on the machine) reaches gunicorn by these names, and a link built for one of
 # them leads to the visitor's own machine, never to someone else's site.
 LOOPBACK_HOSTS = ("localhost", "127.0.0.1")
+# Writes each mail to MAIL_OUTBOX when there is no MAIL_SERVER. Flask-Mailman imports a
+# dotted name as "module.Class" only when it ends in "EmailBackend".
+OUTBOX_BACKEND = "webapp.mail.OutboxEmailBackend"
 
 
 def _names(value: str) -> list[str]:
@@ -219,9 +222,11 @@ def build_config(instance_path: Path, overrides: dict[str, Any] | None) -> dict[
         if config["RATELIMIT_STORAGE_URI"] == "memory://":
             config["RATELIMIT_STORAGE_URI"] = redis_url
 
-    from webapp import mail
-
-    mail.configure(config, instance_path)
+    # Mail (webapp/mail.py): SMTP when MAIL_SERVER is set, else .eml files in the outbox.
+    config.setdefault("MAIL_OUTBOX", str(instance_path / "outbox"))
+    config["MAIL_DEFAULT_SENDER"] = config["MAIL_FROM"]
+    if not config.get("MAIL_BACKEND"):
+        config["MAIL_BACKEND"] = "smtp" if config.get("MAIL_SERVER") else OUTBOX_BACKEND
 
     if config.get("TRUSTED_HOSTS"):
         hosts = config["TRUSTED_HOSTS"]

@@ -16,24 +16,25 @@ from __future__ import annotations
 import logging
 import secrets
 from collections.abc import Mapping
+from contextlib import nullcontext
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, current_app, render_template
+from flask import Flask, current_app, has_app_context, render_template
 from flask_babel import force_locale
 from flask_mailman import EmailMultiAlternatives, Mail
 from flask_mailman.backends.base import BaseEmailBackend
 
+from webapp.config import OUTBOX_BACKEND
 from webapp.unit_of_work import after_commit
 
 log = logging.getLogger(__name__)
 
 mail = Mail()
-OUTBOX_BACKEND = "webapp.mail.OutboxBackend"
 
 
-class OutboxBackend(BaseEmailBackend):
+class OutboxEmailBackend(BaseEmailBackend):
     """Writes each message to `MAIL_OUTBOX` as `<time>-<random>.eml` (no server needed)."""
 
     def send_messages(self, email_messages) -> int:
@@ -90,21 +91,15 @@ def send_mail(
 
 def deliver(app: Flask, message: EmailMultiAlternatives) -> bool:
     """Hand one message to the mail server (or the outbox); False when that failed."""
-    with app.app_context():
+    # After a request's or command's commit the app context is there already; pushing
+    # and leaving a second one would close the session whose commit is still running.
+    with nullcontext() if has_app_context() else app.app_context():
         try:
             message.send()
         except Exception:  # a mail server that is down must not break the page
             log.exception("Could not send mail to %s", ", ".join(message.to))
             return False
     return True
-
-
-def configure(config: dict[str, Any], instance_path: Path) -> None:
-    """Fill in the mail settings: SMTP when MAIL_SERVER is set, else the outbox."""
-    config.setdefault("MAIL_OUTBOX", str(instance_path / "outbox"))
-    config["MAIL_DEFAULT_SENDER"] = config["MAIL_FROM"]
-    if not config.get("MAIL_BACKEND"):
-        config["MAIL_BACKEND"] = "smtp" if config.get("MAIL_SERVER") else OUTBOX_BACKEND
 
 
 def init_app(app: Flask) -> None:

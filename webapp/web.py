@@ -83,7 +83,10 @@ def domain_error_page(error: DomainError):
     its field; an htmx action gets the status (the page says what went wrong); anything
     else is flashed on the page the person came from."""
     registered = g.pop("domain_error_form", None)
-    if error.status in (403, 404) or (is_htmx() and registered is None):
+    # A refusal the person can lift (confirm the address, then send again) keeps the form
+    # and what was typed; other 403/404s are error pages.
+    keeps_form = registered is not None and getattr(error, "keeps_form", False)
+    if (error.status in (403, 404) and not keeps_form) or (is_htmx() and registered is None):
         return render_error(error.status, error.message)
     if registered is not None:
         form, render, default_field = registered
@@ -92,7 +95,7 @@ def domain_error_page(error: DomainError):
         if is_htmx():  # htmx swaps only successful answers: the form comes back in place
             return response
         body = response[0] if isinstance(response, tuple) else response
-        return body, 422
+        return body, error.status if keeps_form else 422
     flash(str(error.message), "error")
     fallback = g.get("domain_error_return") or url_for("feeds.home")
     return redirect_for_htmx(back_url(fallback))

@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
-from webapp.auth import queries, sessions
+from webapp.auth import queries, sessions, verification
 from webapp.auth.passwords import hash_password, password_matches, password_problem
 from webapp.domain import DomainError
 from webapp.extensions import db
@@ -27,15 +27,22 @@ class EmailTaken(AccountError):
 
 
 def sign_up(email: str, username: str, password: str) -> User | None:
-    """The public sign-up: like `register_user`, but an address that already has an
-    account creates nothing and returns None, after the same work as a new account, so
-    that the answer does not tell a stranger who is registered here. Refused while an
-    admin has closed sign-ups."""
+    """The public sign-up: like `register_user`, and a link to confirm the address is
+    mailed to it. An address that already has an account creates nothing and returns
+    None, after the same work as a new account (its owner gets a mail instead), so that
+    the answer does not tell a stranger who is registered here. Refused while an admin
+    has closed sign-ups."""
     require_registration_open()
     try:
-        return register_user(email, username, password)
+        user = register_user(email, username, password)
     except EmailTaken:
+        # The owner hears of it by mail (a forgotten account?); the page says nothing.
+        existing = queries.user_by_identifier(queries.normalize_email(email))
+        if existing is not None:
+            verification.send_signup_attempt(existing)
         return None
+    verification.send_confirmation(user)
+    return user
 
 
 def register_user(email: str, username: str, password: str) -> User:
@@ -83,18 +90,21 @@ def sign_in_check(identifier: str, password: str) -> User:
     if user is None:
         raise AccountError(_l("That email/username and password do not match."), "password")
     if user.is_banned:
-        from webapp.i18n import date_time
-
-        if user.banned_until is None:
-            message = _l("This account is suspended. Reason: %(reason)s", reason=user.ban_reason)
-        else:
-            message = _l(
-                "This account is suspended until %(date)s. Reason: %(reason)s",
-                date=date_time(user.banned_until),
-                reason=user.ban_reason,
-            )
-        raise AccountError(message, "identifier")
+        raise AccountError(ban_message(user), "identifier")
     return user
+
+
+def ban_message(user: User):
+    """Why a banned account cannot sign in, and until when."""
+    from webapp.i18n import date_time
+
+    if user.banned_until is None:
+        return _l("This account is suspended. Reason: %(reason)s", reason=user.ban_reason)
+    return _l(
+        "This account is suspended until %(date)s. Reason: %(reason)s",
+        date=date_time(user.banned_until),
+        reason=user.ban_reason,
+    )
 
 
 def record_login(user: User) -> None:
@@ -115,13 +125,17 @@ def change_password(user: User, current_password: str, new_password: str) -> Non
 
 
 def change_email(user: User, password: str, new_email: str) -> None:
-    """Move the account to a new email address (the password confirms it)."""
+    """Move the account to a new email address (the password confirms it). The new
+    address waits for confirmation; the old one is told, with a link that undoes it."""
     if not password_matches(user.password_hash, password):
         raise AccountError(_l("Your current password is not correct."), "email_password")
+    old_email, old_was_confirmed = user.email, user.email_verified
     try:
         with db.session.begin_nested():
             user.email = queries.normalize_email(new_email)
+            user.email_verified_at = None
     except IntegrityError:
         raise AccountError(
             _l("An account with this email address already exists."), "new_email"
         ) from None
+    verification.notify_email_change(user, old_email, old_was_confirmed)

@@ -17,7 +17,7 @@ from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_user, logout_user
 
-from webapp.auth import services, sessions
+from webapp.auth import services, sessions, two_factor
 from webapp.auth.forms import ChangeEmailForm, ChangePasswordForm, LoginForm
 from webapp.bidi import isolate
 from webapp.extensions import limiter
@@ -25,6 +25,12 @@ from webapp.urls import safe_next_url
 from webapp.web import errors_show_in, render_form, signed_in
 
 bp = Blueprint("auth", __name__)
+
+
+# Two-factor sign-in (the step itself is in webapp/auth/two_factor_views.py): who waits
+# for the code is kept in the session, and a remembered browser carries a signed cookie.
+TWO_FACTOR_PENDING_KEY = "two_factor_pending"
+TWO_FACTOR_DEVICE_COOKIE = "two_factor_device"
 
 
 def _address_and_account_key() -> str:
@@ -40,7 +46,35 @@ def _sign_in_failed(response) -> bool:
 
 def finish_sign_in(user, remember: bool, next_url: str | None):
     """The password (or a password-reset link) proved who this is: start the session on
-    this device and go on to `next_url` (or home). The one way in for every sign-in."""
+    this device and go on to `next_url` (or home). The one way in for every sign-in: an
+    account with two-factor sign-in is first asked for its code (unless this browser is
+    a device it remembers)."""
+    if user.has_two_factor and not device_remembered(user):
+        return ask_for_code(user, remember, next_url)
+    return complete_sign_in(user, remember, next_url)
+
+
+def device_remembered(user) -> bool:
+    """Whether this browser carries a valid "remember this device" cookie for `user`
+    (webapp/auth/two_factor_views.py sets it)."""
+    return two_factor.device_token_valid(user, request.cookies.get(TWO_FACTOR_DEVICE_COOKIE))
+
+
+def ask_for_code(user, remember: bool, next_url: str | None):
+    """The password was right but the account has two-factor sign-in: keep who is
+    signing in (not signed in yet: no session starts) and ask for the code."""
+    session[TWO_FACTOR_PENDING_KEY] = {
+        "user": user.id,
+        "remember": bool(remember),
+        "next": safe_next_url(next_url) or "",
+        "at": int(two_factor.now_seconds()),
+        "state": two_factor.device_state(user),
+    }
+    return redirect(url_for("auth.two_factor_step"), 303)
+
+
+def complete_sign_in(user, remember: bool, next_url: str | None):
+    """Every factor is proven: start the session on this device, go on to `next_url`."""
     _start_session(user, remember=remember)
     flash(_("Signed in. Welcome back, %(name)s!", name=isolate(user.profile.username)), "success")
     return redirect(safe_next_url(next_url) or url_for("feeds.home"))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 
+from webapp.auth import verification
 from webapp.caching import stale_comment, stale_comment_in
 from webapp.comments import permissions
 from webapp.communities import bans
@@ -52,6 +53,7 @@ def add_comment(author: User, post: Post, parent_id: int | None, body: RichText 
     if not post_permissions.can_comment(author, post):
         raise CommentError(_l("You cannot comment on this post."), status=403)
     bans.require_not_banned(author, post.community_id)
+    verification.require_confirmed_to_post(author)
     parent = None
     if parent_id is not None:
         parent = db.session.get(Comment, parent_id)

@@ -1,5 +1,6 @@
-"""Site admins' powers over a whole community: handing it to a new owner, and deleting
-it with everything in it. Both are logged in the same transaction as the change."""
+"""Who owns a community: its owner hands it to one of its members; site admins hand it
+to anyone, and delete it with everything in it. Each is logged in the same transaction
+as the change."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from webapp.communities import bans
 from webapp.domain import DomainError
 from webapp.extensions import db
 from webapp.locking import lock_for_update
-from webapp.models import Comment, Community, Membership, Post, Report, User, post_tags
+from webapp.models import Comment, Community, Membership, Post, Profile, Report, User, post_tags
 from webapp.models.community import ROLE_MODERATOR, ROLE_OWNER
 from webapp.moderation.log import REASON_MAX, checked_reason, record_action
 from webapp.profiles import numbers
@@ -74,6 +75,64 @@ def transfer_community(
         target.id,
         community_id=community.id,
         reason=reason,
+        target_label=target.profile.username,
+    )
+    return target
+
+
+def can_hand_over(user, membership: Membership | None) -> bool:
+    """Only the community's owner hands it over (site admins use `transfer_community`)."""
+    return (
+        user is not None
+        and user.is_authenticated
+        and membership is not None
+        and membership.user_id == user.id
+        and membership.role == ROLE_OWNER
+    )
+
+
+def hand_over_community(owner: User, community: Community, username: str | None) -> User:
+    """The owner makes one of the community's members its owner, and stays on as a
+    moderator (so an owner can leave it, or delete their account). Returns the new owner."""
+    lock_for_update(community)  # two hand-overs at once must still leave one owner
+    membership = db.session.get(Membership, (owner.id, community.id), populate_existing=True)
+    if not can_hand_over(owner, membership):
+        raise DomainError(_l("Only the owner can hand this community over."), status=403)
+    not_a_member = DomainError(
+        _l("Only a member of the community can become its owner."), "username"
+    )
+    name = (username or "").strip()
+    if not name:
+        raise DomainError(_l("Enter a username."), "username")
+    target = db.session.scalar(
+        select(User).join(User.profile).where(func.lower(Profile.username) == name.lower())
+    )
+    if target is None:
+        raise not_a_member
+    if target.id == owner.id:
+        raise DomainError(_l("You own this community already."), "username")
+    target_membership = db.session.get(
+        Membership, (target.id, community.id), populate_existing=True
+    )
+    if target_membership is None:
+        raise not_a_member
+    if target.is_banned:
+        raise DomainError(_l("A person banned from the site cannot own a community."), "username")
+    if bans.active_ban(target.id, community.id) is not None:
+        raise DomainError(
+            _l("This person is banned from this community: lift the ban first."), "username"
+        )
+    assert membership is not None  # can_hand_over said so
+    membership.role = ROLE_MODERATOR
+    target_membership.role = ROLE_OWNER
+    db.session.flush()
+    stale_community(community)
+    record_action(
+        owner.id,
+        "transfer_community",
+        "user",
+        target.id,
+        community_id=community.id,
         target_label=target.profile.username,
     )
     return target

@@ -11,6 +11,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import CursorResult, delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 
+from webapp.auth import verification
 from webapp.caching import stale_community, stale_site
 from webapp.communities import bans, permissions
 from webapp.domain import DomainError
@@ -81,6 +82,7 @@ def create_community(
     creator: User, name: str, title: str, description: str, rules: str
 ) -> Community:
     """Create a community; its creator becomes its owner and first member."""
+    verification.require_confirmed_to_post(creator)
     name = checked_name(name)
     title, description, rules = _checked_details(title, description, rules)
     community = Community(

@@ -1,4 +1,5 @@
-"""Community pages: directory, create, page with feed, join/leave, edit, members, log."""
+"""Community pages: directory, create, page with feed, join/leave, edit, members (and
+handing the community over), log."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from flask_login import current_user
 
 from webapp.bidi import isolate
 from webapp.caching import cached_guest_page, community_scopes, directory_scopes
-from webapp.communities import permissions, queries, services
+from webapp.communities import ownership, permissions, queries, services
 from webapp.communities.forms import CommunityDetailsForm, ModeratorForm, NewCommunityForm
 from webapp.feeds import queries as feed_queries
 from webapp.feeds.rendering import render_feed, requested_order
@@ -136,22 +137,57 @@ def edit(name: str):
     return page()
 
 
+def _members_context(community, form=None, owner_form=None) -> dict:
+    """What the full members page shows besides the list: the sidebar, the moderators'
+    form, and the owner's hand-over form."""
+    sidebar = queries.community_sidebar(community, current_user)
+    return {
+        "form": form if form is not None else ModeratorForm(),
+        "owner_form": owner_form if owner_form is not None else ModeratorForm(prefix="owner"),
+        "can_hand_over": ownership.can_hand_over(current_user, sidebar.membership),
+        **sidebar.context(),
+    }
+
+
 @bp.route("/c/<name>/members")
 def members(name: str):
     """Who belongs to the community, oldest members first."""
     community = _community(name)
     page = queries.members_page(community.id, request.args.get("cursor"), PAGE_SIZE)
-    context = (
-        {"community": community}
-        if is_htmx()
-        else {
-            "form": ModeratorForm(),
-            **queries.community_sidebar(community, current_user).context(),
-        }
-    )
+    context = {"community": community} if is_htmx() else _members_context(community)
     return render_page_or_partial(
         "communities/members.html", "communities/_members_page.html", page=page, **context
     )
+
+
+@bp.route("/c/<name>/owner", methods=["POST"])
+@signed_in(lambda name: url_for("communities.members", name=name))
+@writes
+def hand_over(name: str):
+    """The owner hands the community to one of its members (and stays a moderator)."""
+    community = _community(name)
+    owner_form = ModeratorForm(prefix="owner")
+
+    def page():
+        members_page = queries.members_page(community.id, None, PAGE_SIZE)
+        context = _members_context(community, owner_form=owner_form)
+        return render_template("communities/members.html", page=members_page, **context), 422
+
+    if not owner_form.validate_on_submit():
+        return page()
+    errors_show_in(owner_form, page)
+    new_owner = ownership.hand_over_community(
+        current_user, community, owner_form.username.data or ""
+    )
+    flash(
+        _(
+            "%(name)s now owns %(title)s. You stay on as a moderator.",
+            name=isolate(new_owner.profile.username),
+            title=isolate(community.title),
+        ),
+        "success",
+    )
+    return redirect(url_for("communities.members", name=community.name), code=303)
 
 
 @bp.route("/c/<name>/moderators", methods=["POST"])
@@ -176,10 +212,8 @@ def _change_moderator(name: str, appoint: bool):
 
     def page():
         members_page = queries.members_page(community.id, None, PAGE_SIZE)
-        sidebar = queries.community_sidebar(community, current_user)
-        return render_template(
-            "communities/members.html", page=members_page, form=form, **sidebar.context()
-        ), 422
+        context = _members_context(community, form=form)
+        return render_template("communities/members.html", page=members_page, **context), 422
 
     if not form.validate_on_submit():
         return page()

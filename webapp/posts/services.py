@@ -7,6 +7,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import update
 
+from webapp.auth import verification
 from webapp.caching import stale_people, stale_post
 from webapp.communities import bans
 from webapp.communities.permissions import require_moderator
@@ -83,6 +84,7 @@ def submit_post(
     """Publish a post in `community`: the title, link and tags are checked, the body
     cleaned, and the community's and tags' counts move with it."""
     bans.require_not_banned(author, community.id)
+    verification.require_confirmed_to_post(author)
     title = checked_title(title)
     url = checked_url(url)
     tag_names = tag_services.parse_tags(tags)

@@ -165,7 +165,8 @@ def _filters(spec: KindSpec, scope: Scope, params: dict) -> list[str]:
 def _joins(spec: KindSpec, scope: Scope) -> str:
     joins = [spec.get("join", "")]
     if spec["author"]:
-        joins.append(f"JOIN users ON users.id = {spec['author']}")
+        # LEFT: a deleted account's kept posts and comments (author NULL) stay findable.
+        joins.append(f"LEFT JOIN users ON users.id = {spec['author']}")
     if scope.kind == "people":
         joins.append("JOIN users ON users.id = profiles.user_id")
     return " ".join(joins)
