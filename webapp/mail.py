@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import logging
 import secrets
+import threading
 from collections.abc import Mapping
 from contextlib import nullcontext
 from datetime import UTC, datetime
@@ -72,10 +73,10 @@ def render_mail(
     return subject.strip(), body.strip() + "\n", html
 
 
-def send_mail(
+def compose_mail(
     to: str, template: str, locale: str | None = None, **context: Any
 ) -> EmailMultiAlternatives:
-    """Write `mail/<template>` to `to` in `locale` now; send it after the commit."""
+    """`mail/<template>` written to `to` in `locale`, ready to send."""
     subject, text, html = render_mail(template, locale, context)
     message = EmailMultiAlternatives(
         subject=subject,
@@ -84,8 +85,26 @@ def send_mail(
         to=[to],
     )
     message.attach_alternative(html, "text/html")
+    return message
+
+
+def send_mail(
+    to: str,
+    template: str,
+    locale: str | None = None,
+    *,
+    beside_response: bool = False,
+    **context: Any,
+) -> EmailMultiAlternatives:
+    """Write `mail/<template>` to `to` in `locale` now; send it after the commit. With
+    `beside_response`, the mail server is talked to in a thread of its own, so the answer
+    does not wait for it (the answer's timing then tells nothing about the mail)."""
+    message = compose_mail(to, template, locale, **context)
     app = current_app._get_current_object()  # type: ignore[attr-defined]
-    after_commit(lambda: deliver(app, message))
+    if beside_response:
+        after_commit(lambda: threading.Thread(target=deliver, args=(app, message)).start())
+    else:
+        after_commit(lambda: deliver(app, message))
     return message
 
 

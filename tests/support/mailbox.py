@@ -87,11 +87,14 @@ class Mailbox:
             mail for mail in self.mails if address.lower() in (r.lower() for r in mail.recipients)
         ]
 
-    def wait_for(self, address: str, count: int = 1, timeout: float = 10.0) -> Mail:
-        """The newest mail to `address` once at least `count` have arrived."""
+    def wait_for(
+        self, address: str, count: int = 1, timeout: float = 10.0, containing: str = ""
+    ) -> Mail:
+        """The newest mail to `address` (whose text contains `containing`) once at least
+        `count` such mails have arrived."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            received = self.to(address)
+            received = [mail for mail in self.to(address) if containing in mail.text]
             if len(received) >= count:
                 return received[-1]
             time.sleep(0.05)

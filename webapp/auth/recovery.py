@@ -6,12 +6,10 @@ a password (through the link or otherwise) or changing the address spends it.
 
 from __future__ import annotations
 
-import threading
 from typing import Any
 
-from flask import current_app, url_for
+from flask import url_for
 from flask_babel import lazy_gettext as _l
-from flask_mailman import EmailMultiAlternatives
 
 from webapp.auth import queries, sessions, verification
 from webapp.auth.passwords import hash_password, password_problem
@@ -20,9 +18,8 @@ from webapp.auth.tokens import TokenInvalid, fingerprint, make_token
 from webapp.auth.verification import OpenedLink
 from webapp.extensions import db
 from webapp.locking import lock_for_update
-from webapp.mail import deliver, render_mail
+from webapp.mail import compose_mail, send_mail
 from webapp.models import User
-from webapp.unit_of_work import after_commit
 
 RESET_PURPOSE = "password-reset"
 RESET_MAX_AGE = 3600  # one hour, as the mail says
@@ -49,25 +46,25 @@ def request_password_reset(email: str) -> None:
     user = queries.user_by_identifier(queries.normalize_email(email)) if "@" in email else None
     if user is None:
         # The same work as for an account (a link and a rendered mail), sent nowhere.
-        _reset_mail(None, "nobody@invalid", "", _reset_link(0, fingerprint(email)))
+        compose_mail(
+            "nobody@invalid",
+            "password_reset",
+            None,
+            username="",
+            link=_reset_link(0, fingerprint(email)),
+        )
         return
     link = _reset_link(user.id, _state_of(user))
-    message = _reset_mail(user, user.email, user.profile.username, link)
-    app = current_app._get_current_object()  # type: ignore[attr-defined]
     # Handing a mail to the server takes time that an unknown address would not: it
     # happens beside the response, not before it.
-    after_commit(lambda: threading.Thread(target=deliver, args=(app, message)).start())
-
-
-def _reset_mail(user: User | None, to: str, username: str, link: str) -> EmailMultiAlternatives:
-    context: dict[str, Any] = {"username": username, "link": link}
-    locale = verification.mail_language(user) if user is not None else None
-    subject, text, html = render_mail("password_reset", locale, context)
-    message = EmailMultiAlternatives(
-        subject=subject, body=text, from_email=current_app.config["MAIL_FROM"], to=[to]
+    send_mail(
+        user.email,
+        "password_reset",
+        verification.mail_language(user),
+        beside_response=True,
+        username=user.profile.username,
+        link=link,
     )
-    message.attach_alternative(html, "text/html")
-    return message
 
 
 def _while_password_is(payload: dict[str, Any]) -> User | None:
