@@ -282,8 +282,21 @@ def test_the_mail_is_in_the_accounts_language(client, make_user, mailbox):
     db.session.commit()
     ask_for_reset(client, "alice@example.org")
     mail = mailbox.wait_for("alice@example.org")
+    assert mail.subject == "انتخاب گذرواژهٔ جدید برای Quorum"
     assert '<html lang="fa" dir="rtl">' in mail.html
+    assert "انتخاب گذرواژهٔ جدید برای Quorum" in mail.html
     assert "/auth/reset/" in mail.link("/auth/reset/")
+
+
+def test_the_mail_is_in_german_for_a_german_account(client, make_user, mailbox):
+    alice = db.session.get(User, make_user("alice"))
+    alice.locale = "de"
+    db.session.commit()
+    ask_for_reset(client, "alice@example.org")
+    mail = mailbox.wait_for("alice@example.org")
+    assert mail.subject == "Wähle ein neues Passwort für Quorum"
+    assert '<html lang="de" dir="ltr">' in mail.html
+    assert mail.text.startswith("Hallo alice,")
 
 
 @pytest.fixture

@@ -33,7 +33,9 @@ class Mail:
 
     @property
     def subject(self) -> str:
-        return str(self.message["Subject"])
+        # A long encoded subject is folded right after "Subject:"; mail programs drop the
+        # whitespace that unfolding leaves in front, and so does this.
+        return str(self.message["Subject"]).strip()
 
     def part(self, content_type: str) -> str:
         body = self.message.get_body(preferencelist=(content_type.split("/")[1],))
