@@ -5,10 +5,9 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField
-from wtforms.validators import DataRequired, EqualTo
+from wtforms import EmailField
 
-from webapp.auth.forms import email_validators
+from webapp.auth.forms import NewPasswordForm, email_validators
 
 
 class ForgotPasswordForm(FlaskForm):
@@ -22,18 +21,5 @@ class ForgotPasswordForm(FlaskForm):
     )
 
 
-class ResetPasswordForm(FlaskForm):
+class ResetPasswordForm(NewPasswordForm):
     """A new password, typed twice (the link proved who this is)."""
-
-    new_password = PasswordField(
-        _l("New password"),
-        description=_l("At least 10 characters."),
-        validators=[DataRequired(_l("Choose a new password."))],
-    )
-    new_password_confirm = PasswordField(
-        _l("New password again"),
-        validators=[
-            DataRequired(_l("Type the new password again.")),
-            EqualTo("new_password", message=_l("The two passwords do not match.")),
-        ],
-    )

@@ -88,12 +88,16 @@ class LoginForm(FlaskForm):
     next = HiddenField()
 
 
-class ChangePasswordForm(FlaskForm):
-    """Change the password; the current one proves it is really you."""
+# Made before NewPasswordForm's fields, so that forms list it first, as pages show it.
+_CURRENT_PASSWORD = PasswordField(
+    _l("Current password"), validators=[DataRequired(_l("Enter your current password."))]
+)
 
-    current_password = PasswordField(
-        _l("Current password"), validators=[DataRequired(_l("Enter your current password."))]
-    )
+
+class NewPasswordForm(FlaskForm):
+    """A new password, typed twice (for a password reset; ChangePasswordForm adds the
+    current one)."""
+
     new_password = PasswordField(
         _l("New password"),
         description=_l("At least 10 characters."),
@@ -106,6 +110,12 @@ class ChangePasswordForm(FlaskForm):
             EqualTo("new_password", message=_l("The two passwords do not match.")),
         ],
     )
+
+
+class ChangePasswordForm(NewPasswordForm):
+    """Change the password; the current one proves it is really you."""
+
+    current_password = _CURRENT_PASSWORD
 
 
 class ChangeEmailForm(FlaskForm):

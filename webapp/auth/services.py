@@ -55,6 +55,8 @@ def register_user(email: str, username: str, password: str) -> User:
     password_hash = hash_password(password)  # before the lookup: taken or not, same time
     if queries.email_taken(email):
         raise EmailTaken(_l("An account with this email address already exists."), "email")
+    if queries.username_taken(username):  # a deleted account's name is held for 30 days
+        raise AccountError(_l("This username is taken. Try another."), "username")
     user = User(email=email, password_hash=password_hash)
     user.profile = Profile(username=username)
     try:

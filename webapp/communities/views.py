@@ -169,9 +169,7 @@ def hand_over(name: str):
     owner_form = ModeratorForm(prefix="owner")
 
     def page():
-        members_page = queries.members_page(community.id, None, PAGE_SIZE)
-        context = _members_context(community, owner_form=owner_form)
-        return render_template("communities/members.html", page=members_page, **context), 422
+        return _members_page_refused(community, owner_form=owner_form)
 
     if not owner_form.validate_on_submit():
         return page()
@@ -206,14 +204,19 @@ def dismiss_moderator(name: str):
     return _change_moderator(name, appoint=False)
 
 
+def _members_page_refused(community, **forms):
+    """The members page again (422), with the form that was refused and its messages."""
+    members_page = queries.members_page(community.id, None, PAGE_SIZE)
+    context = _members_context(community, **forms)
+    return render_template("communities/members.html", page=members_page, **context), 422
+
+
 def _change_moderator(name: str, appoint: bool):
     community = _community(name)
     form = ModeratorForm()
 
     def page():
-        members_page = queries.members_page(community.id, None, PAGE_SIZE)
-        context = _members_context(community, form=form)
-        return render_template("communities/members.html", page=members_page, **context), 422
+        return _members_page_refused(community, form=form)
 
     if not form.validate_on_submit():
         return page()
