@@ -18,7 +18,7 @@ from webapp.auth.tokens import TokenInvalid, fingerprint, make_token
 from webapp.auth.verification import OpenedLink
 from webapp.extensions import db
 from webapp.locking import lock_for_update
-from webapp.mail import compose_mail, send_mail
+from webapp.mail import compose_mail, rehearse_beside_response, send_mail
 from webapp.models import User
 
 RESET_PURPOSE = "password-reset"
@@ -46,13 +46,14 @@ def request_password_reset(email: str) -> None:
     user = queries.user_by_identifier(queries.normalize_email(email)) if "@" in email else None
     if user is None:
         # The same work as for an account (a link and a rendered mail), sent nowhere.
-        compose_mail(
+        decoy = compose_mail(
             "nobody@invalid",
             "password_reset",
             None,
             username="",
             link=_reset_link(0, fingerprint(email)),
         )
+        rehearse_beside_response(decoy)
         return
     link = _reset_link(user.id, _state_of(user))
     # Handing a mail to the server takes time that an unknown address would not: it
