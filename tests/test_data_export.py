@@ -378,8 +378,13 @@ def test_the_page_explains_the_download_and_links_to_both_files(client, account)
     html = download(client, DATA).get_data(as_text=True)
     assert 'href="/settings/account/data.json"' in html
     assert 'href="/settings/account/data.zip"' in html
-    assert "The people you follow and the people who follow you, by username." in html
-    assert "Passwords, tokens and two-factor secrets are never part of it" in html
+    # Alice reads the site in German.
+    assert '<html lang="de"' in html
+    assert (
+        "Die Personen, denen du folgst, und die Personen, die dir folgen, nach Benutzername."
+        in html
+    )
+    assert "Passwörter, Tokens und Zwei-Faktor-Geheimnisse sind nie enthalten" in html
 
 
 def test_deleted_and_removed_posts_are_in_the_file_with_their_state(app, client, account, write):
