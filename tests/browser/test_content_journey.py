@@ -52,7 +52,7 @@ def test_write_a_rich_post_and_read_it(page: Page, request):
         page.keyboard.type("the almanac")
         for _ in range(len("the almanac")):
             page.keyboard.press("Shift+ArrowLeft")
-        page.get_by_role("button", name="Link").click()
+        page.get_by_role("button", name="Link", exact=True).click()
         link_input = page.locator(".ql-tooltip input[type=text]")
         link_input.fill("https://example.org/almanac")
         link_input.press("Enter")

@@ -371,7 +371,7 @@ def test_editing_commenting_and_replying_apply_no_inline_style(open_page, stored
     page.keyboard.type("a link")
     for _ in range(len("a link")):
         page.keyboard.press("Shift+ArrowLeft")
-    toolbar.get_by_role("button", name="Link").click()
+    toolbar.get_by_role("button", name="Link", exact=True).click()
     page.get_by_role("textbox", name="Link address").fill("https://example.org/")
     page.keyboard.press("Enter")
     page.keyboard.press("End")
