@@ -78,6 +78,7 @@ def permission_helpers() -> dict[str, Callable[..., bool]]:
 def init_app(app: Flask) -> None:
     from webapp.confirmation import take_undo
     from webapp.i18n import SITE_DEFAULT_LANGUAGE
+    from webapp.meta.theme import THEME_CHOICES, current_theme
     from webapp.moderation.log import action_label
     from webapp.profiles.avatars import avatar_url
     from webapp.reports.queries import open_reports_link
@@ -85,6 +86,8 @@ def init_app(app: Flask) -> None:
 
     app.jinja_env.filters["paragraphs"] = paragraphs
     app.jinja_env.globals.update(
+        current_theme=current_theme,
+        theme_choices=THEME_CHOICES,
         action_label=action_label,
         editor_labels=editor_labels,
         avatar_url=avatar_url,

@@ -111,8 +111,12 @@ def _run_axe_on_copy(page: Page) -> dict:
     """Run axe on a JavaScript-enabled copy of a no-JS page (see the module docstring)."""
     html = NOSCRIPT_TAG.sub(r"<\1div data-noscript", page.content())
     url = urldefrag(page.url).url
+    # The copy is drawn as the page was: in the dark when the device prefers dark.
+    prefers_dark = page.evaluate("matchMedia('(prefers-color-scheme: dark)').matches")
     context = page.context.browser.new_context(
-        java_script_enabled=True, viewport=page.viewport_size
+        java_script_enabled=True,
+        viewport=page.viewport_size,
+        color_scheme="dark" if prefers_dark else "light",
     )
     try:
         context.add_cookies(page.context.cookies())

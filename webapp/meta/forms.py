@@ -8,6 +8,7 @@ from wtforms import HiddenField, SelectField, StringField
 from wtforms.validators import Length, Optional, ValidationError
 
 from webapp.i18n import normalize_locale, normalize_timezone
+from webapp.meta.theme import THEME_CHOICES
 
 
 class LanguageForm(FlaskForm):
@@ -17,8 +18,15 @@ class LanguageForm(FlaskForm):
     next = HiddenField()
 
 
+class ThemeForm(FlaskForm):
+    """The footer's theme menu."""
+
+    theme = SelectField(choices=THEME_CHOICES)
+    next = HiddenField()
+
+
 class PreferencesForm(FlaskForm):
-    """Language and time zone; empty means "follow my browser"."""
+    """Language, time zone and theme; empty or "auto" means "follow my browser"."""
 
     language = SelectField(
         _l("Language"),
@@ -30,6 +38,12 @@ class PreferencesForm(FlaskForm):
         # Translators: "Europe/Madrid" is a time zone's IANA id, the same in every language.
         description=_l("Type to search, e.g. Europe/Madrid. Empty uses your browser's zone."),
         validators=[Optional(), Length(max=64, message=_l("That is not a time zone."))],
+    )
+
+    theme = SelectField(
+        _l("Theme"),
+        description=_l("Automatic follows the light or dark setting of your device."),
+        choices=THEME_CHOICES,
     )
 
     def validate_language(self, field) -> None:

@@ -14,3 +14,8 @@ def save_preferences(user: User, locale: str | None, timezone: str | None) -> No
     """Language and time zone; None means "follow the browser"."""
     user.locale = locale or None
     user.timezone = timezone or None
+
+
+def save_theme(user: User, theme: str) -> None:
+    """ "light" or "dark"; "auto" (stored as None) follows the device."""
+    user.theme = theme if theme in ("light", "dark") else None

@@ -1,4 +1,4 @@
-"""Health check, language switch and preferences."""
+"""Health check, language and theme switches, and preferences."""
 
 from __future__ import annotations
 
@@ -30,7 +30,8 @@ from webapp.i18n import (
     normalize_timezone,
 )
 from webapp.meta import services
-from webapp.meta.forms import LanguageForm, PreferencesForm
+from webapp.meta.forms import LanguageForm, PreferencesForm, ThemeForm
+from webapp.meta.theme import AUTO, THEME_COOKIE, normalize_theme
 from webapp.site_settings import ANNOUNCEMENT_COOKIE, ANNOUNCEMENT_VERSION_LENGTH
 from webapp.urls import back_url
 from webapp.web import render_form, signed_in
@@ -96,6 +97,31 @@ def set_language():
     return response
 
 
+@bp.route("/theme", methods=["POST"])
+def set_theme():
+    """Light, dark or automatic (a cookie for guests, the account for members)."""
+    # As for the language: the site-wide CSRF check has passed already.
+    form = ThemeForm(meta={"csrf": False})
+    if not form.validate_on_submit():
+        abort(400)
+    theme = normalize_theme(form.theme.data)
+    response = redirect(back_url(url_for("feeds.home")))
+    if theme == AUTO:
+        response.delete_cookie(THEME_COOKIE, samesite="Lax", httponly=True)
+    else:
+        response.set_cookie(
+            THEME_COOKIE,
+            theme,
+            max_age=COOKIE_MAX_AGE,
+            samesite="Lax",
+            httponly=True,
+            secure=current_app.config["SESSION_COOKIE_SECURE"],
+        )
+    if current_user.is_authenticated:
+        services.save_theme(current_user, theme)
+    return response
+
+
 @bp.route("/settings/preferences", methods=["GET", "POST"])
 @signed_in()
 def preferences():
@@ -105,12 +131,14 @@ def preferences():
     if request.method == "GET":
         form.language.data = current_user.locale or ""
         form.timezone.data = current_user.timezone or ""
+        form.theme.data = normalize_theme(current_user.theme)
     if form.validate_on_submit():
         services.save_preferences(
             current_user,
             normalize_locale(form.language.data),
             normalize_timezone((form.timezone.data or "").strip()),
         )
+        services.save_theme(current_user, normalize_theme(form.theme.data))
         flash(_("Your preferences have been saved."), "success")
         return redirect(url_for("meta.preferences"), 303)
     return render_form("meta/preferences.html", form, zones=sorted(known_timezones()))

@@ -49,6 +49,8 @@ class User(UserMixin, Base):
     totp_last_step: Mapped[int | None] = mapped_column(Integer)
     locale: Mapped[str | None] = mapped_column(String(16))
     timezone: Mapped[str | None] = mapped_column(String(64))
+    # "light" or "dark"; None follows the device (webapp/meta/theme.py).
+    theme: Mapped[str | None] = mapped_column(String(8))
     # A profile's numbers, denormalized and changed in the same transaction as their
     # cause, like a post's score (webapp/counters.py recounts them all from the rows).
     # posts/comments: the visible ones they wrote; karma: the score of their visible
