@@ -175,7 +175,7 @@ def test_chart_has_an_accessible_name_description_and_the_same_numbers_as_its_ta
 def test_charts_mirror_and_speak_persian_on_right_to_left_pages(client, site):
     client.set_cookie("lang", "fa")
     html = client.get("/admin/").get_data(as_text=True)
-    assert '<html lang="fa" dir="rtl">' in html
+    assert '<html lang="fa" dir="rtl" data-theme="auto">' in html
     assert 'direction="rtl"' in html
     table = chart_table(html, "chart-posts")
     assert table[(today() - timedelta(days=2)).isoformat()] == "۲"

@@ -115,11 +115,16 @@ def world(make_user, content, app):
         "target_id": str(post_id),
         "item_id": str(post_id),
         "token": "not-a-real-token",
+        "number": "0",
     }
 
 
 # Where one argument name means different things on different routes.
-SAMPLE_OVERRIDES = {("tags.tag", "name"): "fiction", ("static", "filename"): "css/quorum.css"}
+SAMPLE_OVERRIDES = {
+    ("tags.tag", "name"): "fiction",
+    ("syndication.tag", "name"): "fiction",
+    ("static", "filename"): "css/quorum.css",
+}
 _VARIABLE = re.compile(r"<(?:[^>]*:)?(\w+)>")
 
 

@@ -31,7 +31,7 @@ def test_pages_render_in_every_language(app, client, language):
     client.set_cookie("lang", language)
     html = client.get("/auth/login").get_data(as_text=True)
     direction = "rtl" if language == "fa" else "ltr"
-    assert f'<html lang="{language}" dir="{direction}">' in html
+    assert f'<html lang="{language}" dir="{direction}" data-theme="auto">' in html
     for text in ("Sign in", "Email or username", "Keep me signed in on this device"):
         expected = translated(app, language, text)
         assert expected in html

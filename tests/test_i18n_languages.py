@@ -97,7 +97,7 @@ def test_a_new_catalog_is_a_new_language_marked_as_partly_translated(
     ]
     client.set_cookie("lang", "it")
     html = client.get("/auth/login").get_data(as_text=True)
-    assert '<html lang="it" dir="ltr">' in html and "Accedi" in html
+    assert '<html lang="it" dir="ltr" data-theme="auto">' in html and "Accedi" in html
     assert '<label for="language-select">Lingua</label>' in html
     client.set_cookie("lang", "es")
     html = client.get("/auth/login").get_data(as_text=True)
@@ -120,7 +120,9 @@ def test_a_configured_language_list_restricts_the_catalogs(translations, app_wit
         "Deutsch",
     ]
     client.set_cookie("lang", "fa")
-    assert '<html lang="en" dir="ltr">' in client.get("/auth/login").get_data(as_text=True)
+    assert '<html lang="en" dir="ltr" data-theme="auto">' in client.get("/auth/login").get_data(
+        as_text=True
+    )
 
 
 def test_discovery_skips_folders_that_are_not_languages(tmp_path):

@@ -11,7 +11,7 @@ from tests.support.forms import submit
 
 def test_home_page_has_landmarks_skip_link_and_language_menu(client):
     html = client.get("/").get_data(as_text=True)
-    assert '<html lang="en" dir="ltr">' in html
+    assert '<html lang="en" dir="ltr" data-theme="auto">' in html
     assert 'href="#main"' in html and '<main id="main"' in html
     assert "<header" in html and "<footer" in html and 'aria-label="Main"' in html
     assert 'name="language"' in html and ">English</option>" in html

@@ -90,6 +90,7 @@ def _register_blueprints(app: Flask) -> None:
     from webapp.auth.views import bp as auth_bp
     from webapp.comments.views import bp as comments_bp
     from webapp.communities.views import bp as communities_bp
+    from webapp.discovery.views import bp as discovery_bp
     from webapp.feeds.views import bp as feeds_bp
     from webapp.media.views import bp as media_bp
     from webapp.meta.views import bp as meta_bp
@@ -98,6 +99,7 @@ def _register_blueprints(app: Flask) -> None:
     from webapp.profiles.views import bp as profiles_bp
     from webapp.reports.views import bp as reports_bp
     from webapp.search.views import bp as search_bp
+    from webapp.syndication.views import bp as syndication_bp
     from webapp.tags.views import bp as tags_bp
     from webapp.votes.views import bp as votes_bp
 
@@ -119,6 +121,8 @@ def _register_blueprints(app: Flask) -> None:
         api_docs_bp,
         reports_bp,
         account_data_bp,
+        syndication_bp,
+        discovery_bp,
     ):
         app.register_blueprint(blueprint)
 

@@ -77,6 +77,9 @@ class DefaultConfig:
     # accepts every host, which suits development. Set it in production.
     TRUSTED_HOSTS: list[str] | None = None
     FEED_PAGE_SIZE = 25
+    # The site's own address ("https://quorum.example.org") for canonical links,
+    # OpenGraph, sitemaps and feeds (webapp/discovery/addresses.py).
+    SITE_URL: str | None = None
 
     # Mail (webapp/mail.py): SMTP when MAIL_SERVER is set, else .eml files in MAIL_OUTBOX
     # (default: instance/outbox/).
@@ -105,6 +108,7 @@ ENVIRONMENT_SETTINGS: dict[str, type] = {
     "PAGE_CACHE": str,
     "PAGE_CACHE_SECONDS": int,
     "SITE_NAME": str,
+    "SITE_URL": str,
     "LOGIN_RATE_LIMIT": str,
     "LOGIN_FAILURE_LIMIT": str,
     "CHANGE_EMAIL_RATE_LIMIT": str,

@@ -89,11 +89,21 @@
     "?": openHelp
   };
 
+  // A layout without Latin letters (Persian: the j key types ت) finds the same keys by
+  // their place on the keyboard; "?" is Shift and the slash key there too ("؟").
+  var BY_PLACE = { KeyJ: "j", KeyK: "k", KeyA: "a", KeyZ: "z", KeyR: "r" };
+
+  function keyOf(event) {
+    if (KEYS[event.key]) { return event.key; }
+    if (event.code === "Slash" && event.shiftKey) { return "?"; }
+    return /^[a-z]$/i.test(event.key) ? null : BY_PLACE[event.code] || null;
+  }
+
   document.addEventListener("keydown", function (event) {
     if (event.defaultPrevented || event.ctrlKey || event.metaKey || event.altKey) { return; }
     if (typing(event.target) || !enabled()) { return; }
     if (document.querySelector("dialog[open]")) { return; }
-    var action = KEYS[event.key];
+    var action = KEYS[keyOf(event)];
     if (!action) { return; }
     event.preventDefault();
     action();

@@ -5,10 +5,11 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectField, StringField
+from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  # 3.3; stubs: 3.2
 from wtforms.validators import Length, Optional, ValidationError
 
 from webapp.i18n import normalize_locale, normalize_timezone
-from webapp.meta.theme import THEME_CHOICES
+from webapp.meta.theme import AUTO, THEME_CHOICES
 
 
 class LanguageForm(FlaskForm):
@@ -21,7 +22,7 @@ class LanguageForm(FlaskForm):
 class ThemeForm(FlaskForm):
     """The footer's theme menu."""
 
-    theme = SelectField(choices=THEME_CHOICES)
+    theme = SelectField(choices=[SelectChoice(value, label) for value, label in THEME_CHOICES])
     next = HiddenField()
 
 
@@ -43,7 +44,8 @@ class PreferencesForm(FlaskForm):
     theme = SelectField(
         _l("Theme"),
         description=_l("Automatic follows the light or dark setting of your device."),
-        choices=THEME_CHOICES,
+        choices=[SelectChoice(value, label) for value, label in THEME_CHOICES],
+        default=AUTO,  # a form sent without it (an older page) keeps the default
     )
 
     def validate_language(self, field) -> None:

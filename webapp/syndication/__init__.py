@@ -1,0 +1,1 @@
+"""Feeds for readers: RSS/Atom of All, each community, tag and person."""
