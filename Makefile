@@ -70,8 +70,12 @@ format: install-dev
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-## translations: compile the catalogs (.mo files are built, never committed)
-translations: install
+## translations: compile the catalogs (.mo files are built, never committed), when a .po changed
+PO_FILES := $(wildcard translations/*/LC_MESSAGES/messages.po)
+MO_FILES := $(PO_FILES:.po=.mo)
+translations: install $(MO_FILES)
+
+$(MO_FILES) &: $(PO_FILES) | $(VENV)/.installed
 	@echo "==> Compiling the translations"
 	@$(FLASK) translate compile
 
