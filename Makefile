@@ -74,6 +74,7 @@ format: install-dev
 PO_FILES := $(wildcard translations/*/LC_MESSAGES/messages.po)
 MO_FILES := $(PO_FILES:.po=.mo)
 translations: install $(MO_FILES)
+	@echo "==> The translations are compiled (translations/*/LC_MESSAGES/messages.mo)"
 
 $(MO_FILES) &: $(PO_FILES) | $(VENV)/.installed
 	@echo "==> Compiling the translations"
