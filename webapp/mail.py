@@ -45,7 +45,10 @@ class OutboxEmailBackend(BaseEmailBackend):
         for message in email_messages:
             stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S-%f")
             path = folder / f"{stamp}-{secrets.token_hex(3)}.eml"
-            path.write_bytes(message.message().as_bytes())
+            # Whole or not at all: a reader of the outbox never sees half a message.
+            partial = path.with_suffix(".partial")
+            partial.write_bytes(message.message().as_bytes())
+            partial.replace(path)
             log.warning("Mail to %s written to %s", ", ".join(message.to), path)
             sent += 1
         return sent
