@@ -84,17 +84,25 @@ def set_language():
     if locale is None:
         abort(400)
     response = redirect(back_url(url_for("feeds.home")))
+    _remember_in_browser(response, LANGUAGE_COOKIE, locale)
+    if current_user.is_authenticated:
+        services.save_locale(current_user, locale)
+    return response
+
+
+def _remember_in_browser(response: Response, name: str, value: str | None) -> None:
+    """Keep a guest's choice in a cookie for a year (None: forget it)."""
+    if value is None:
+        response.delete_cookie(name, samesite="Lax", httponly=True)
+        return
     response.set_cookie(
-        LANGUAGE_COOKIE,
-        locale,
+        name,
+        value,
         max_age=COOKIE_MAX_AGE,
         samesite="Lax",
         httponly=True,
         secure=current_app.config["SESSION_COOKIE_SECURE"],
     )
-    if current_user.is_authenticated:
-        services.save_locale(current_user, locale)
-    return response
 
 
 @bp.route("/theme", methods=["POST"])
@@ -106,17 +114,7 @@ def set_theme():
         abort(400)
     theme = normalize_theme(form.theme.data)
     response = redirect(back_url(url_for("feeds.home")))
-    if theme == AUTO:
-        response.delete_cookie(THEME_COOKIE, samesite="Lax", httponly=True)
-    else:
-        response.set_cookie(
-            THEME_COOKIE,
-            theme,
-            max_age=COOKIE_MAX_AGE,
-            samesite="Lax",
-            httponly=True,
-            secure=current_app.config["SESSION_COOKIE_SECURE"],
-        )
+    _remember_in_browser(response, THEME_COOKIE, None if theme == AUTO else theme)
     if current_user.is_authenticated:
         services.save_theme(current_user, theme)
     return response
