@@ -35,9 +35,10 @@ def create_app(config_overrides: dict[str, Any] | None = None) -> Flask:
             app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops
         )
 
-    from webapp.converters import IdConverter
+    from webapp.converters import IdConverter, TagConverter
 
     app.url_map.converters["id"] = IdConverter
+    app.url_map.converters["tag"] = TagConverter  # a tag name in any script
     _init_extensions(app)
     _register_blueprints(app)
     from webapp.api import blueprints as api_blueprints

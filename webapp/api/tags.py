@@ -12,7 +12,6 @@ from marshmallow import Schema, fields, validate
 
 from webapp.api.core import api_blueprint
 from webapp.api.schemas import CursorArgsSchema, TagSchema, page_of
-from webapp.converters import TagConverter
 from webapp.tags import queries
 from webapp.tags.names import normalize_tag, split_tags
 
@@ -22,13 +21,6 @@ bp = api_blueprint("Tags", __name__, "Tags: the list, one tag, suggestions.")
 PAGE_SIZE = 100
 TYPED_MAX = 200
 
-
-def _register_tag_converter(state) -> None:
-    """`<tag:name>` as the tag pages use it (registered before the routes below)."""
-    state.app.url_map.converters.setdefault("tag", TagConverter)
-
-
-bp.record_once(_register_tag_converter)
 
 TagPageSchema = page_of(TagSchema, "TagPage")
 

@@ -9,7 +9,6 @@ from datetime import datetime
 from flask import Blueprint, Response, redirect, request, session, url_for
 
 from webapp.communities.queries import community_by_name
-from webapp.converters import TagConverter
 from webapp.profiles.queries import user_by_username
 from webapp.syndication import building
 from webapp.syndication.links import page_feed
@@ -19,13 +18,6 @@ from webapp.web import found_or_404
 bp = Blueprint("syndication", __name__)
 bp.add_app_template_global(page_feed, "page_feed")
 
-
-def _register_tag_converter(state) -> None:
-    """`<tag:name>` as the tag pages read it (registered before the routes below)."""
-    state.app.url_map.converters.setdefault("tag", TagConverter)
-
-
-bp.record_once(_register_tag_converter)
 
 ATOM_MIMETYPE = "application/atom+xml"
 FEED_MAX_AGE = 300  # seconds a reader, browser or CDN may reuse a feed unasked

@@ -5,7 +5,6 @@ from __future__ import annotations
 from flask import Blueprint, abort, render_template, request
 
 from webapp.caching import cached_guest_page, everything_scopes
-from webapp.converters import TagConverter
 from webapp.feeds.rendering import render_feed, requested_order
 from webapp.htmx import render_page_or_partial
 from webapp.tags import queries
@@ -13,14 +12,6 @@ from webapp.tags.names import normalize_tag, split_tags
 from webapp.urls import carries_query
 
 bp = Blueprint("tags", __name__)
-
-
-def _register_tag_converter(state) -> None:
-    """`<tag:name>`: a tag name in any script (registered before the routes below)."""
-    state.app.url_map.converters.setdefault("tag", TagConverter)
-
-
-bp.record_once(_register_tag_converter)
 
 
 @bp.route("/t/<tag:name>")
